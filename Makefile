@@ -1,0 +1,95 @@
+.POSIX:
+.SUFFIXES:
+
+CC = cc
+CFLAGS = -O2 -g
+WARN = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+LDFLAGS =
+PREFIX = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+DESTDIR =
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+BATS = bats
+
+PROGS = cmd/flow-parse/flow-parse cmd/flow-count/flow-count cmd/flow-tag/flow-tag \
+	cmd/flow-untagged/flow-untagged
+MAN = cmd/flow-parse/flow-parse.1 cmd/flow-count/flow-count.1 cmd/flow-tag/flow-tag.1 \
+	cmd/flow-untagged/flow-untagged.1 flowtag.1
+LIBSRC = lib/err.c lib/mem.c lib/num.c lib/proto.c lib/hash.c lib/map.c lib/out.c \
+	lib/rd.c lib/flowline.c lib/csv.c lib/lookup.c lib/keycmp.c
+LIBOBJ = lib/err.o lib/mem.o lib/num.o lib/proto.o lib/hash.o lib/map.o lib/out.o \
+	lib/rd.o lib/flowline.o lib/csv.o lib/lookup.o lib/keycmp.o
+PROGSRC = cmd/flow-parse/flow-parse.c cmd/flow-count/flow-count.c cmd/flow-tag/flow-tag.c \
+	cmd/flow-untagged/flow-untagged.c
+
+all: $(PROGS) scripts/flowgen
+
+lib/libflow.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(LIBOBJ): lib/flow.h
+.SUFFIXES: .c .o
+.c.o:
+	$(CC) $(WARN) $(CFLAGS) -Ilib -c -o $@ $<
+
+cmd/flow-parse/flow-parse: cmd/flow-parse/flow-parse.c lib/libflow.a lib/flow.h
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ cmd/flow-parse/flow-parse.c lib/libflow.a $(LDFLAGS)
+cmd/flow-count/flow-count: cmd/flow-count/flow-count.c lib/libflow.a lib/flow.h
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ cmd/flow-count/flow-count.c lib/libflow.a $(LDFLAGS)
+cmd/flow-tag/flow-tag: cmd/flow-tag/flow-tag.c lib/libflow.a lib/flow.h
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ cmd/flow-tag/flow-tag.c lib/libflow.a $(LDFLAGS)
+cmd/flow-untagged/flow-untagged: cmd/flow-untagged/flow-untagged.c lib/libflow.a lib/flow.h
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ cmd/flow-untagged/flow-untagged.c lib/libflow.a $(LDFLAGS)
+scripts/flowgen: scripts/flowgen.c
+	$(CC) $(WARN) $(CFLAGS) -o $@ scripts/flowgen.c $(LDFLAGS)
+
+# the same programs built with AddressSanitizer and UBSan, in build-asan/bin
+asan: $(LIBSRC) $(PROGSRC) lib/flow.h
+	mkdir -p build-asan/bin
+	for p in flow-parse flow-count flow-tag flow-untagged; do \
+		$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/$$p cmd/$$p/$$p.c $(LIBSRC) || exit 1; \
+	done
+
+check: all asan
+	$(BATS) tests
+	FLOWTAG_BIN=$$(pwd)/build-asan/bin ASAN_OPTIONS=detect_leaks=1 $(BATS) tests
+
+demo: all
+	rm -rf demo-out && mkdir demo-out
+	./flowtag.sh -l tests/fixtures/sample/lookup_table.csv -o demo-out \
+		tests/fixtures/sample/flow_logs.txt
+	@echo
+	@echo "outputs in demo-out/:"; ls -l demo-out
+	@echo; cat demo-out/output.csv
+
+bench: all
+	PATH="$$(pwd)/cmd/flow-parse:$$(pwd)/cmd/flow-count:$$(pwd)/cmd/flow-tag:$$(pwd)/cmd/flow-untagged:$$(pwd):$$PATH" \
+		sh scripts/bench.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
+	cp -f $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	cp -f flowtag.sh $(DESTDIR)$(PREFIX)/bin/flowtag.sh
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/flow-parse $(DESTDIR)$(PREFIX)/bin/flow-count \
+		$(DESTDIR)$(PREFIX)/bin/flow-tag $(DESTDIR)$(PREFIX)/bin/flow-untagged \
+		$(DESTDIR)$(PREFIX)/bin/flowtag.sh
+	cp -f $(MAN) $(DESTDIR)$(MANPREFIX)/man1/
+	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/flow-parse.1 $(DESTDIR)$(MANPREFIX)/man1/flow-count.1 \
+		$(DESTDIR)$(MANPREFIX)/man1/flow-tag.1 $(DESTDIR)$(MANPREFIX)/man1/flow-untagged.1 \
+		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/flow-parse $(DESTDIR)$(PREFIX)/bin/flow-count \
+		$(DESTDIR)$(PREFIX)/bin/flow-tag $(DESTDIR)$(PREFIX)/bin/flow-untagged \
+		$(DESTDIR)$(PREFIX)/bin/flowtag.sh
+	rm -f $(DESTDIR)$(MANPREFIX)/man1/flow-parse.1 $(DESTDIR)$(MANPREFIX)/man1/flow-count.1 \
+		$(DESTDIR)$(MANPREFIX)/man1/flow-tag.1 $(DESTDIR)$(MANPREFIX)/man1/flow-untagged.1 \
+		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1
+
+clean:
+	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen
+	rm -rf build-asan demo-out
+
+.PHONY: all asan check demo bench install uninstall clean

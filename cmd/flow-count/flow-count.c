@@ -1,0 +1,123 @@
+/* flow-count -- count identical lines, or sum the last column per key,
+ * and print them by count descending, then key ascending */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "flow.h"
+
+#define MAXLINE (64 * 1024 * 1024)
+
+static struct fl_map map;
+static int summing;
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout, "usage: flow-count [-s] [-n N] [file ...]\n");
+	exit(status);
+}
+
+static void
+add(const char *name, struct fl_rd *r, const char *s, size_t n)
+{
+	uint64_t v = 1, *cnt;
+
+	if (summing) {
+		const char *tab = NULL, *p;
+		for (p = s + n; p > s; p--)
+			if (p[-1] == '\t') {
+				tab = p - 1;
+				break;
+			}
+		if (!tab) {
+			fl_linewarn(name, r->lineno, "no TAB-separated count");
+			return;
+		}
+		if (fl_udec(tab + 1, (size_t)(s + n - tab - 1), UINT64_MAX, &v) < 0) {
+			fl_linewarn(name, r->lineno, "'%s' is not a count",
+			    fl_quote(tab + 1, (size_t)(s + n - tab - 1)));
+			return;
+		}
+		n = (size_t)(tab - s);
+	}
+	cnt = fl_map_get(&map, s, n, 1);
+	if (*cnt > UINT64_MAX - v)
+		fl_die(1, "%s:%llu: count overflows 64 bits", name, (unsigned long long)r->lineno);
+	*cnt += v;
+}
+
+static void
+process(const char *name)
+{
+	struct fl_rd r;
+	char *s;
+	size_t n;
+	int k;
+
+	if (fl_rd_open(&r, name, MAXLINE) < 0)
+		fl_die(1, "%s:", name);
+	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
+		if (r.toolong) {
+			fl_linewarn(name, r.lineno, "line longer than %d bytes", MAXLINE);
+			continue;
+		}
+		add(name, &r, s, n);
+	}
+	if (k < 0)
+		fl_die(1, "%s: read error:", name);
+	if (fl_rd_close(&r) < 0)
+		fl_die(1, "%s: gzip: decompression failed", name);
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	const struct fl_ent *x = a, *y = b;
+
+	if (x->val != y->val)
+		return x->val > y->val ? -1 : 1;
+	return fl_keycmp(FL_MAPKEY(&map, x), x->len, FL_MAPKEY(&map, y), y->len);
+}
+
+int
+main(int argc, char *argv[])
+{
+	uint64_t limit = UINT64_MAX;
+	size_t i;
+	int c;
+
+	fl_setprog(argv[0]);
+	signal(SIGPIPE, SIG_DFL);
+	while ((c = getopt(argc, argv, "hsn:")) != -1) {
+		switch (c) {
+		case 'h': usage(0); break;
+		case 's': summing = 1; break;
+		case 'n':
+			if (fl_udec(optarg, strlen(optarg), UINT64_MAX, &limit) < 0) {
+				fl_warn("-n: '%s' is not a number", optarg);
+				usage(2);
+			}
+			break;
+		default: usage(2);
+		}
+	}
+	fl_map_init(&map);
+	if (optind == argc)
+		process("-");
+	for (; optind < argc; optind++)
+		process(argv[optind]);
+	/* the slots are not needed any more: sort the entries themselves */
+	qsort(map.ent, map.nent, sizeof(*map.ent), cmp);
+	for (i = 0; i < map.nent && i < limit; i++) {
+		struct fl_ent *e = &map.ent[i];
+		fl_put(FL_MAPKEY(&map, e), e->len);
+		fl_putc('\t');
+		fl_putu(e->val);
+		fl_putc('\n');
+	}
+	fl_finish();
+	return 0;
+}

@@ -1,0 +1,261 @@
+/* flow-parse -- AWS VPC flow log records to dstport<TAB>protocol lines */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "flow.h"
+
+#define MAXLINE (1024 * 1024)
+
+static struct fl_fmt base;           /* the -f selection, no format yet */
+static int strict;
+static int ranged;
+static uint64_t rstart, rend = UINT64_MAX;
+static uint64_t nrec, nflow, nnodata, nmal, nbytes;
+static unsigned char warned[256];
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: flow-parse [-S] [-f FIELDS] [-r START:END] [-T FILE] [file ...]\n");
+	exit(status);
+}
+
+static void
+putname(unsigned proto, const char *name, uint64_t line)
+{
+	size_t n;
+	const char *s = fl_proto_name(proto, &n);
+
+	if (!fl_proto_has_keyword(proto) && !warned[proto]) {
+		warned[proto] = 1;
+		fl_linewarn(name, line, "warning: protocol %u has no IANA keyword, named '%u'",
+		    proto, proto);
+	}
+	fl_put(s, n);
+}
+
+/* emit -- one flow: the key, or the -f fields */
+static void
+emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_t line)
+{
+	int i;
+
+	if (fmt->nsel == 0) {
+		fl_putu(r->port);
+		fl_putc('\t');
+		putname(r->proto, name, line);
+		fl_putc('\n');
+		return;
+	}
+	for (i = 0; i < fmt->nsel; i++) {
+		int f = fmt->sel[i];
+		if (i)
+			fl_putc('\t');
+		if (fmt->selkind[i] == 1)
+			fl_putu(r->port);
+		else if (fmt->selkind[i] == 2)
+			putname(r->proto, name, line);
+		else
+			fl_put(r->f[f], r->fn[f]);
+	}
+	fl_putc('\n');
+}
+
+static void
+bad(const char *name, uint64_t line, const struct fl_fmt *fmt, const struct fl_rec *r)
+{
+	nmal++;
+	switch (r->err) {
+	case FL_ECOUNT:
+		fl_linewarn(name, line, "malformed: %d fields, expected %d", r->nf, fmt->nfields);
+		break;
+	case FL_EPORT:
+		fl_linewarn(name, line, "malformed: dstport '%s' is not a number 0..65535",
+		    fl_quote(r->f[r->errfield], r->fn[r->errfield]));
+		break;
+	case FL_EPROTO:
+		fl_linewarn(name, line, "malformed: protocol '%s' is not a number 0..255",
+		    fl_quote(r->f[r->errfield], r->fn[r->errfield]));
+		break;
+	default:
+		fl_linewarn(name, line, "malformed: line longer than %d bytes", MAXLINE);
+		break;
+	}
+	if (strict) {
+		fl_finish();
+		exit(1);
+	}
+}
+
+static void
+select_fields(struct fl_fmt *fmt, const char *name, uint64_t line)
+{
+	const char *missing;
+
+	if (fl_fmt_select(fmt, &missing) == 0)
+		return;
+	if (line)
+		fl_die(1, "%s:%llu: field '%s' is not in the log format", name,
+		    (unsigned long long)line, missing);
+	fl_die(1, "%s: field '%s' is not in the log format", name, missing);
+}
+
+static void
+process(const char *name)
+{
+	static struct fl_rec rec;
+	struct fl_fmt fmt = base;
+	struct fl_rd r;
+	char *s;
+	size_t n;
+	int k;
+
+	if (fl_rd_open(&r, name, MAXLINE) < 0)
+		fl_die(1, "%s:", name);
+	if (ranged && fl_rd_isgzip(&r))
+		fl_die(1, "%s: -r cannot split a gzip file", name);
+	fl_fmt_default(&fmt);
+	select_fields(&fmt, name, 0);
+	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
+		int prefix = r.lineoff < rstart;
+		const char *why;
+
+		if (r.lineoff >= rend)
+			break;
+		if (r.toolong) {
+			if (!prefix) {
+				nrec++;
+				rec.err = FL_ELONG;
+				bad(name, r.lineno, &fmt, &rec);
+			}
+			continue;
+		}
+		switch (fl_parse(&fmt, s, n, &rec)) {
+		case FL_SKIP:
+			break;
+		case FL_HEADER:
+			if (fl_fmt_header(&fmt, s, n, &why) < 0) {
+				if (prefix)
+					exit(1);    /* the range holding it says why */
+				fl_die(1, "%s:%llu: %s", name, (unsigned long long)r.lineno, why);
+			}
+			select_fields(&fmt, name, r.lineno);
+			break;
+		case FL_FLOW:
+			if (prefix)
+				break;
+			nrec++;
+			nflow++;
+			emit(&fmt, &rec, name, r.lineno);
+			break;
+		case FL_NODATA:
+			if (!prefix) {
+				nrec++;
+				nnodata++;
+			}
+			break;
+		default:
+			if (!prefix) {
+				nrec++;
+				bad(name, r.lineno, &fmt, &rec);
+			}
+			break;
+		}
+	}
+	if (k < 0)
+		fl_die(1, "%s: read error:", name);
+	nbytes += r.nread;
+	if (fl_rd_close(&r) < 0)
+		fl_die(1, "%s: gzip: decompression failed (truncated or corrupt input?)", name);
+}
+
+static void
+parsefields(char *arg)
+{
+	char *p = arg, *e;
+
+	for (;;) {
+		e = strchr(p, ',');
+		if (e)
+			*e = '\0';
+		if (!fl_field_known(p, strlen(p))) {
+			fl_warn("-f: unknown field '%s'", p);
+			usage(2);
+		}
+		if (base.nsel == FL_MAXSEL)
+			fl_die(2, "-f: more than %d fields", FL_MAXSEL);
+		base.selname[base.nsel++] = p;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+}
+
+static void
+parserange(const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+
+	if (!colon || fl_udec(arg, (size_t)(colon - arg), UINT64_MAX, &rstart) < 0 ||
+	    fl_udec(colon + 1, strlen(colon + 1), UINT64_MAX, &rend) < 0 || rstart > rend) {
+		fl_warn("-r: '%s' is not START:END", arg);
+		usage(2);
+	}
+	ranged = 1;
+}
+
+static void
+totals(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fl_die(1, "%s:", path);
+	fprintf(f, "records\t%llu\nflows\t%llu\nnodata\t%llu\nmalformed\t%llu\nbytes\t%llu\n",
+	    (unsigned long long)nrec, (unsigned long long)nflow,
+	    (unsigned long long)nnodata, (unsigned long long)nmal,
+	    (unsigned long long)nbytes);
+	if (fclose(f) != 0)
+		fl_die(1, "%s:", path);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *totfile = NULL;
+	int c, i;
+
+	fl_setprog(argv[0]);
+	signal(SIGPIPE, SIG_DFL);
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--strict") == 0)
+			argv[i] = "-S";
+	while ((c = getopt(argc, argv, "hSf:r:T:")) != -1) {
+		switch (c) {
+		case 'h': usage(0); break;
+		case 'S': strict = 1; break;
+		case 'f': parsefields(optarg); break;
+		case 'r': parserange(optarg); break;
+		case 'T': totfile = optarg; break;
+		default: usage(2);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (ranged && (argc != 1 || strcmp(argv[0], "-") == 0)) {
+		fl_warn("-r needs exactly one named file");
+		usage(2);
+	}
+	if (argc == 0)
+		process("-");
+	for (i = 0; i < argc; i++)
+		process(argv[i]);
+	fl_finish();
+	if (totfile)
+		totals(totfile);
+	return 0;
+}

@@ -1,0 +1,139 @@
+/* flow-tag -- append the tag of each record's (dstport, protocol) */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "flow.h"
+
+#define MAXLINE (64 * 1024 * 1024)
+
+static struct fl_lookup lk;
+static int portcol = 1, protocol = 2;
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: flow-tag -l LOOKUP [-k PORTCOL,PROTOCOL] [file ...]\n");
+	exit(status);
+}
+
+/* column -- the 1-based column k of a TAB-separated line */
+static int
+column(const char *s, size_t n, int k, const char **f, size_t *fn)
+{
+	const char *e = s + n, *t;
+
+	while (--k > 0) {
+		if (!(t = memchr(s, '\t', (size_t)(e - s))))
+			return -1;
+		s = t + 1;
+	}
+	t = memchr(s, '\t', (size_t)(e - s));
+	*f = s;
+	*fn = t ? (size_t)(t - s) : (size_t)(e - s);
+	return 0;
+}
+
+static void
+tagline(const char *name, uint64_t line, const char *s, size_t n)
+{
+	const char *pf, *rf, *tag;
+	size_t pn, rn, tn;
+	uint64_t port;
+	int proto;
+
+	if (column(s, n, portcol, &pf, &pn) < 0 || column(s, n, protocol, &rf, &rn) < 0) {
+		size_t i, cols = 1;
+		for (i = 0; i < n; i++)
+			cols += s[i] == '\t';
+		fl_linewarn(name, line, "%zu columns, need %d", cols,
+		    portcol > protocol ? portcol : protocol);
+		return;
+	}
+	if (fl_udec(pf, pn, 65535, &port) < 0) {
+		fl_linewarn(name, line, "dstport '%s' is not a number 0..65535", fl_quote(pf, pn));
+		return;
+	}
+	if ((proto = fl_proto_parse(rf, rn)) < 0) {
+		fl_linewarn(name, line, "protocol '%s' is unknown", fl_quote(rf, rn));
+		return;
+	}
+	tag = fl_lookup_get(&lk, (unsigned)port, (unsigned)proto, &tn);
+	fl_put(s, n);
+	fl_putc('\t');
+	if (tag)
+		fl_put(tag, tn);
+	else
+		fl_put("Untagged", 8);
+	fl_putc('\n');
+}
+
+static void
+process(const char *name)
+{
+	struct fl_rd r;
+	char *s;
+	size_t n;
+	int k;
+
+	if (fl_rd_open(&r, name, MAXLINE) < 0)
+		fl_die(1, "%s:", name);
+	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
+		if (r.toolong)
+			fl_linewarn(name, r.lineno, "line longer than %d bytes", MAXLINE);
+		else
+			tagline(name, r.lineno, s, n);
+	}
+	if (k < 0)
+		fl_die(1, "%s: read error:", name);
+	if (fl_rd_close(&r) < 0)
+		fl_die(1, "%s: gzip: decompression failed", name);
+}
+
+static void
+parsecols(const char *arg)
+{
+	const char *comma = strchr(arg, ',');
+	uint64_t a, b;
+
+	if (!comma || fl_udec(arg, (size_t)(comma - arg), 1024, &a) < 0 ||
+	    fl_udec(comma + 1, strlen(comma + 1), 1024, &b) < 0 || a == 0 || b == 0 || a == b) {
+		fl_warn("-k: '%s' is not PORTCOL,PROTOCOL (two different columns from 1)", arg);
+		usage(2);
+	}
+	portcol = (int)a;
+	protocol = (int)b;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *lookup = NULL;
+	int c;
+
+	fl_setprog(argv[0]);
+	signal(SIGPIPE, SIG_DFL);
+	while ((c = getopt(argc, argv, "hl:k:")) != -1) {
+		switch (c) {
+		case 'h': usage(0); break;
+		case 'l': lookup = optarg; break;
+		case 'k': parsecols(optarg); break;
+		default: usage(2);
+		}
+	}
+	if (!lookup) {
+		fl_warn("-l LOOKUP is required");
+		usage(2);
+	}
+	if (fl_lookup_read(&lk, lookup) < 0)
+		return 1;
+	if (optind == argc)
+		process("-");
+	for (; optind < argc; optind++)
+		process(argv[optind]);
+	fl_finish();
+	return 0;
+}

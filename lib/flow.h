@@ -1,0 +1,144 @@
+/* flow.h -- the shared library of the flowtag filters */
+#ifndef FLOW_H
+#define FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* err.c: messages start with the program name */
+extern const char *fl_prog;
+void fl_setprog(const char *argv0);
+void fl_warn(const char *fmt, ...);
+void fl_die(int status, const char *fmt, ...);
+void fl_linewarn(const char *file, uint64_t line, const char *fmt, ...);
+const char *fl_quote(const char *s, size_t n);
+
+/* mem.c: allocation that exits on failure */
+void *emalloc(size_t n);
+void *erealloc(void *p, size_t n);
+void *ecalloc(size_t nmemb, size_t size);
+
+/* num.c: bounded decimal parsing and formatting */
+int fl_udec(const char *s, size_t n, uint64_t max, uint64_t *out);
+char *fl_utoa(char *p, uint64_t v);
+int fl_isdigits(const char *s, size_t n);
+
+/* proto.c: IANA protocol numbers, compiled in */
+const char *fl_proto_name(unsigned num, size_t *len);
+int fl_proto_has_keyword(unsigned num);
+int fl_proto_parse(const char *s, size_t n);
+
+/* hash.c: seeded hashing */
+uint64_t fl_hash(const void *p, size_t n, uint64_t seed);
+uint64_t fl_seed(void);
+
+/* map.c: byte-string keys -> uint64 value, insertion order kept */
+struct fl_map {
+	uint32_t *slot;          /* index+1 into ent, 0 = empty */
+	size_t mask;
+	struct fl_ent {
+		uint64_t hash;
+		uint64_t val;
+		size_t off;      /* key offset in keys */
+		size_t len;
+	} *ent;
+	size_t nent, capent;
+	char *keys;
+	size_t nkeys, capkeys;
+	uint64_t seed;
+};
+void fl_map_init(struct fl_map *m);
+void fl_map_free(struct fl_map *m);
+uint64_t *fl_map_get(struct fl_map *m, const char *k, size_t n, int create);
+#define FL_MAPKEY(m, e) ((m)->keys + (e)->off)
+
+/* out.c: buffered standard output; write errors are fatal, exit 1 */
+void fl_put(const void *p, size_t n);
+void fl_putc(int c);
+void fl_putu(uint64_t v);
+void fl_flush(void);
+void fl_finish(void);
+
+/* rd.c: fast line reader over a file descriptor, gzip through gzip -dc */
+struct fl_rd {
+	int fd;
+	const char *name;
+	char *buf;
+	size_t cap, pos, end, maxline;
+	int eof, skipping;
+	int toolong;             /* the line just returned was cut */
+	uint64_t lineno;         /* number of the line just returned */
+	uint64_t off;            /* file offset of the next line */
+	uint64_t lineoff;        /* file offset of the line just returned */
+	uint64_t nread;          /* bytes read */
+	long gzpid, feedpid;
+};
+int fl_rd_open(struct fl_rd *r, const char *name, size_t maxline);
+int fl_rd_line(struct fl_rd *r, char **line, size_t *len);
+int fl_rd_close(struct fl_rd *r);
+int fl_rd_isgzip(const struct fl_rd *r);
+
+/* flowline.c: AWS VPC flow log records */
+#define FL_MAXF 128
+#define FL_MAXSEL 64
+enum { FL_SKIP, FL_HEADER, FL_FLOW, FL_NODATA, FL_MALFORMED };
+enum { FL_ECOUNT = 1, FL_EPORT, FL_EPROTO, FL_ELONG };
+struct fl_fmt {
+	int nfields;
+	int dstport, protocol, status;   /* field index, -1 if absent */
+	int nsel;
+	int sel[FL_MAXSEL];              /* -f fields as indices, after fl_fmt_select */
+	const char *selname[FL_MAXSEL];
+	int selkind[FL_MAXSEL];          /* 0 raw, 1 dstport, 2 protocol */
+	char names[FL_MAXF][32];
+};
+struct fl_rec {
+	int nf;
+	const char *f[FL_MAXF];
+	size_t fn[FL_MAXF];
+	unsigned port, proto;
+	int err;                         /* FL_E* for FL_MALFORMED */
+	int errfield;
+};
+void fl_fmt_default(struct fl_fmt *fmt);
+int fl_fmt_header(struct fl_fmt *fmt, const char *s, size_t n, const char **why);
+int fl_fmt_select(struct fl_fmt *fmt, const char **missing);
+int fl_field_known(const char *name, size_t n);
+int fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r);
+
+/* csv.c: RFC 4180 records from a buffer in memory */
+#define FL_CSV_MAXF 256
+struct fl_csv {
+	char *p, *end;                   /* quoted fields are unescaped in place */
+	uint64_t lineno;                 /* line the current record starts on */
+	uint64_t nextline;
+	int nf;
+	const char *f[FL_CSV_MAXF];
+	size_t fn[FL_CSV_MAXF];
+	const char *err;                 /* why the record is bad, or NULL */
+};
+void fl_csv_init(struct fl_csv *c, char *buf, size_t n);
+int fl_csv_next(struct fl_csv *c);
+void fl_csv_putfield(const char *s, size_t n);
+
+/* lookup.c: the dstport,protocol -> tag table */
+struct fl_lookup {
+	struct fl_map map;               /* key: 3 bytes port,proto; value: index into tags */
+	struct fl_tag {
+		size_t off, len;
+		uint64_t line;
+	} *tag;
+	size_t ntag, captag;
+	char *text;
+	size_t ntext, captext;
+	uint64_t rows, bad, dups;
+};
+int fl_lookup_load(struct fl_lookup *lk, char *buf, size_t n, const char *name);
+int fl_lookup_read(struct fl_lookup *lk, const char *path);
+const char *fl_lookup_get(struct fl_lookup *lk, unsigned port, unsigned proto, size_t *len);
+void fl_lookup_free(struct fl_lookup *lk);
+
+/* keycmp.c: the sort order of every counted table */
+int fl_keycmp(const char *a, size_t an, const char *b, size_t bn);
+
+#endif
