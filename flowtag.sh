@@ -98,18 +98,16 @@ fail() {
 flow-tag -l "$lookup" </dev/null >/dev/null 2>"$tmp/lookup.err" ||
 	fail "$tmp/lookup.err" "flow-tag failed on $lookup"
 
-# part I [flow-parse arguments] -- parse and count one piece, in the background
+# part I [flow-parse arguments] -- count the flows of one piece in the
+# background; flow-parse -c prints what flow-parse | flow-count would
 parts=
 part() {
 	i=$1
 	shift
 	parts="$parts $i"
 	{
-		flow-parse -T "$tmp/tot.$i" "$@" 2>"$tmp/err.$i"
-		echo $? >"$tmp/st.p.$i"
-	} | {
-		flow-count >"$tmp/part.$i"
-		echo $? >"$tmp/st.c.$i"
+		flow-parse -c -T "$tmp/tot.$i" "$@" >"$tmp/part.$i" 2>"$tmp/err.$i"
+		echo $? >"$tmp/st.$i"
 	} &
 	pids="$pids $!"
 }
@@ -118,28 +116,34 @@ isgzip() {
 	[ "$(od -An -tx1 -N2 -- "$1" | tr -d ' \n')" = 1f8b ]
 }
 
-n=0
-for f; do
-	if [ "$jobs" -gt 1 ] && [ -f "$f" ] && ! isgzip "$f"; then
-		size=$(wc -c <"$f" | tr -d ' ')
-		k=0
-		while [ "$k" -lt "$jobs" ]; do
-			part "$n" -r "$((size * k / jobs)):$((size * (k + 1) / jobs))" -- "$f"
+if [ "$jobs" -eq 1 ]; then
+	part 0 -- "$@"
+else
+	n=0
+	for f; do
+		if [ -f "$f" ] && ! isgzip "$f"; then
+			# byte ranges: flow-parse -r takes the lines that start in each
+			size=$(wc -c <"$f" | tr -d ' ')
+			k=0
+			while [ "$k" -lt "$jobs" ]; do
+				part "$n" -r "$((size * k / jobs)):$((size * (k + 1) / jobs))" -- "$f"
+				n=$((n + 1))
+				k=$((k + 1))
+			done
+		else
+			part "$n" -- "$f"
 			n=$((n + 1))
-			k=$((k + 1))
-		done
-	else
-		part "$n" -- "$f"
-		n=$((n + 1))
-	fi
-	# one file at a time: its pieces already fill the cores
-	wait
-	pids=
-done
+		fi
+		# one file at a time: its pieces already fill the cores
+		wait
+		pids=
+	done
+fi
+wait
+pids=
 
 for i in $parts; do
-	[ "$(cat "$tmp/st.p.$i" 2>/dev/null)" = 0 ] || fail "$tmp/err.$i" "flow-parse failed"
-	[ "$(cat "$tmp/st.c.$i" 2>/dev/null)" = 0 ] || die "flow-count failed"
+	[ "$(cat "$tmp/st.$i" 2>/dev/null)" = 0 ] || fail "$tmp/err.$i" "flow-parse failed"
 done
 
 # merge: counts add up, so the pieces sum to the whole

@@ -52,6 +52,9 @@ void fl_map_free(struct fl_map *m);
 uint64_t *fl_map_get(struct fl_map *m, const char *k, size_t n, int create);
 #define FL_MAPKEY(m, e) ((m)->keys + (e)->off)
 
+/* count.c: counted tables in their order */
+void fl_map_print(struct fl_map *m, uint64_t limit);
+
 /* out.c: buffered standard output; write errors are fatal, exit 1 */
 void fl_put(const void *p, size_t n);
 void fl_putc(int c);
@@ -90,9 +93,11 @@ struct fl_fmt {
 	int sel[FL_MAXSEL];              /* -f fields as indices, after fl_fmt_select */
 	const char *selname[FL_MAXSEL];
 	int selkind[FL_MAXSEL];          /* 0 raw, 1 dstport, 2 protocol */
+	int nwant;
+	int want[FL_MAXSEL + 4];         /* fields fl_parse locates, ascending */
 	char names[FL_MAXF][32];
 };
-struct fl_rec {
+struct fl_rec {                      /* f/fn are set for fmt->want fields only */
 	int nf;
 	const char *f[FL_MAXF];
 	size_t fn[FL_MAXF];

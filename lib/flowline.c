@@ -65,6 +65,31 @@ fl_field_known(const char *name, size_t n)
 	return 0;
 }
 
+/* setwant -- the fields fl_parse must locate: the first (comments, headers),
+ * the key, the status and the -f selection, ascending, each once */
+static void
+setwant(struct fl_fmt *fmt)
+{
+	unsigned char on[FL_MAXF];
+	int i;
+
+	memset(on, 0, sizeof(on));
+	on[0] = 1;
+	if (fmt->dstport >= 0)
+		on[fmt->dstport] = 1;
+	if (fmt->protocol >= 0)
+		on[fmt->protocol] = 1;
+	if (fmt->status >= 0)
+		on[fmt->status] = 1;
+	for (i = 0; i < fmt->nsel; i++)
+		if (fmt->sel[i] >= 0 && fmt->sel[i] < FL_MAXF)
+			on[fmt->sel[i]] = 1;
+	fmt->nwant = 0;
+	for (i = 0; i < FL_MAXF; i++)
+		if (on[i])
+			fmt->want[fmt->nwant++] = i;
+}
+
 static void
 setroles(struct fl_fmt *fmt)
 {
@@ -79,6 +104,9 @@ setroles(struct fl_fmt *fmt)
 		else if (fmt->status < 0 && strcmp(fmt->names[i], "log-status") == 0)
 			fmt->status = i;
 	}
+	for (i = 0; i < fmt->nsel; i++)
+		fmt->sel[i] = -1;
+	setwant(fmt);
 }
 
 void
@@ -93,10 +121,26 @@ fl_fmt_default(struct fl_fmt *fmt)
 	setroles(fmt);
 }
 
-/* split -- fields separated by runs of blanks; returns the field count,
- * storing the first FL_MAXF */
+/* zeros -- 0x80 in each byte of v that is zero, exactly (no borrow) */
+static uint64_t
+zeros(uint64_t v)
+{
+	const uint64_t l7 = 0x7f7f7f7f7f7f7f7fULL;
+
+	return ~(((v & l7) + l7) | v | l7);
+}
+
 static int
-split(const char *s, size_t n, struct fl_rec *r)
+littleendian(void)
+{
+	const uint16_t one = 1;
+
+	return *(const unsigned char *)&one == 1;
+}
+
+/* splitbytes -- the plain byte loop, for big-endian machines */
+static int
+splitbytes(const char *s, size_t n, struct fl_rec *r)
 {
 	const char *p = s, *e = s + n;
 	int k = 0;
@@ -120,12 +164,69 @@ split(const char *s, size_t n, struct fl_rec *r)
 	return k;
 }
 
+/* split -- count the fields (runs of non-blanks) and locate the ones fmt
+ * wants. Eight bytes at a time: a byte starts a field when it is not blank
+ * and the byte before it is; the starts in a word are counted with one
+ * multiply, and only a word holding a wanted field is looked into. */
+static int
+split(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
+{
+	static int le = -1;
+	const uint64_t hi = 0x8080808080808080ULL;
+	const uint64_t spaces = 0x2020202020202020ULL, tabs = 0x0909090909090909ULL;
+	uint64_t prev = 0x80;           /* the line starts after a blank */
+	int k = 0, wi = 0, next, j;
+	size_t i;
+
+	if (le < 0)
+		le = littleendian();
+	if (!le)
+		return splitbytes(s, n, r);
+	next = fmt->nwant ? fmt->want[0] : FL_MAXF;
+	for (i = 0; i < n; i += 8) {
+		uint64_t w = 0, b, st;
+		int c;
+		if (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			b = zeros(w ^ spaces) | zeros(w ^ tabs);
+		} else {
+			memcpy(&w, s + i, n - i);
+			b = zeros(w ^ spaces) | zeros(w ^ tabs);
+			b |= hi << (8 * (n - i));   /* past the end counts as blank */
+		}
+		st = ~b & hi & ((b << 8) | prev);
+		prev = b >> 56;
+		if (!st)
+			continue;
+		c = (int)(((st >> 7) * 0x0101010101010101ULL) >> 56);
+		if (k + c > next) {
+			int kk = k;
+			for (; st && next < FL_MAXF; st &= st - 1, kk++) {
+				uint64_t low = st & (~st + 1);
+				if (kk != next)
+					continue;
+				r->f[kk] = s + i + (size_t)(((low >> 7) * 0x0001020304050607ULL) >> 56);
+				next = ++wi < fmt->nwant ? fmt->want[wi] : FL_MAXF;
+			}
+		}
+		k += c;
+	}
+	r->nf = k;
+	for (j = 0; j < wi; j++) {
+		const char *f = r->f[fmt->want[j]], *e = f;
+		while (e < s + n && *e != ' ' && *e != '\t')
+			e++;
+		r->fn[fmt->want[j]] = (size_t)(e - f);
+	}
+	return k;
+}
+
 /* fl_fmt_header -- read a header line into fmt; 0, or -1 with a reason */
 int
 fl_fmt_header(struct fl_fmt *fmt, const char *s, size_t n, const char **why)
 {
 	static struct fl_rec r;
-	int i, k = split(s, n, &r);
+	int i, k = splitbytes(s, n, &r);
 
 	if (k > FL_MAXF) {
 		*why = "header has too many fields";
@@ -171,6 +272,7 @@ fl_fmt_select(struct fl_fmt *fmt, const char **missing)
 		fmt->sel[i] = j;
 		fmt->selkind[i] = j == fmt->dstport ? 1 : j == fmt->protocol ? 2 : 0;
 	}
+	setwant(fmt);
 	return 0;
 }
 
@@ -185,7 +287,7 @@ int
 fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 {
 	uint64_t v;
-	int k = split(s, n, r);
+	int k = split(fmt, s, n, r);
 
 	if (k == 0 || r->f[0][0] == '#')
 		return FL_SKIP;

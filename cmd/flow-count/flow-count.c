@@ -72,21 +72,10 @@ process(const char *name)
 		fl_die(1, "%s: gzip: decompression failed", name);
 }
 
-static int
-cmp(const void *a, const void *b)
-{
-	const struct fl_ent *x = a, *y = b;
-
-	if (x->val != y->val)
-		return x->val > y->val ? -1 : 1;
-	return fl_keycmp(FL_MAPKEY(&map, x), x->len, FL_MAPKEY(&map, y), y->len);
-}
-
 int
 main(int argc, char *argv[])
 {
 	uint64_t limit = UINT64_MAX;
-	size_t i;
 	int c;
 
 	fl_setprog(argv[0]);
@@ -109,15 +98,7 @@ main(int argc, char *argv[])
 		process("-");
 	for (; optind < argc; optind++)
 		process(argv[optind]);
-	/* the slots are not needed any more: sort the entries themselves */
-	qsort(map.ent, map.nent, sizeof(*map.ent), cmp);
-	for (i = 0; i < map.nent && i < limit; i++) {
-		struct fl_ent *e = &map.ent[i];
-		fl_put(FL_MAPKEY(&map, e), e->len);
-		fl_putc('\t');
-		fl_putu(e->val);
-		fl_putc('\n');
-	}
+	fl_map_print(&map, limit);
 	fl_finish();
 	return 0;
 }

@@ -11,6 +11,10 @@
 
 static struct fl_fmt base;           /* the -f selection, no format yet */
 static int strict;
+static int counting;                 /* -c: count here, as flow-count would */
+static uint64_t *bykey[256];         /* -c without -f: [protocol][port] */
+static struct fl_map byline;         /* -c with -f: whole output lines */
+static char *scratch;
 static int ranged;
 static uint64_t rstart, rend = UINT64_MAX;
 static uint64_t nrec, nflow, nnodata, nmal, nbytes;
@@ -20,49 +24,100 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: flow-parse [-S] [-f FIELDS] [-r START:END] [-T FILE] [file ...]\n");
+	    "usage: flow-parse [-cS] [-f FIELDS] [-r START:END] [-T FILE] [file ...]\n");
 	exit(status);
 }
 
 static void
-putname(unsigned proto, const char *name, uint64_t line)
+checkname(unsigned proto, const char *name, uint64_t line)
 {
-	size_t n;
-	const char *s = fl_proto_name(proto, &n);
-
-	if (!fl_proto_has_keyword(proto) && !warned[proto]) {
+	if (!warned[proto] && !fl_proto_has_keyword(proto)) {
 		warned[proto] = 1;
 		fl_linewarn(name, line, "warning: protocol %u has no IANA keyword, named '%u'",
 		    proto, proto);
 	}
-	fl_put(s, n);
 }
 
-/* emit -- one flow: the key, or the -f fields */
-static void
-emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_t line)
+static char *
+putkey(char *p, unsigned port, unsigned proto)
 {
+	size_t n;
+	const char *s = fl_proto_name(proto, &n);
+
+	p = fl_utoa(p, port);
+	*p++ = '\t';
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* line -- the output line of a flow into scratch, without its newline */
+static size_t
+line(const struct fl_fmt *fmt, const struct fl_rec *r)
+{
+	char *p = scratch;
+	size_t n;
 	int i;
 
-	if (fmt->nsel == 0) {
-		fl_putu(r->port);
-		fl_putc('\t');
-		putname(r->proto, name, line);
-		fl_putc('\n');
-		return;
-	}
+	if (fmt->nsel == 0)
+		return (size_t)(putkey(p, r->port, r->proto) - p);
 	for (i = 0; i < fmt->nsel; i++) {
 		int f = fmt->sel[i];
 		if (i)
-			fl_putc('\t');
-		if (fmt->selkind[i] == 1)
-			fl_putu(r->port);
-		else if (fmt->selkind[i] == 2)
-			putname(r->proto, name, line);
-		else
-			fl_put(r->f[f], r->fn[f]);
+			*p++ = '\t';
+		if (fmt->selkind[i] == 1) {
+			p = fl_utoa(p, r->port);
+		} else if (fmt->selkind[i] == 2) {
+			const char *s = fl_proto_name(r->proto, &n);
+			memcpy(p, s, n);
+			p += n;
+		} else {
+			memcpy(p, r->f[f], r->fn[f]);
+			p += r->fn[f];
+		}
 	}
-	fl_putc('\n');
+	return (size_t)(p - scratch);
+}
+
+/* emit -- one flow: printed, or counted */
+static void
+emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_t lineno)
+{
+	size_t n;
+
+	checkname(r->proto, name, lineno);
+	if (counting && fmt->nsel == 0) {
+		if (!bykey[r->proto])
+			bykey[r->proto] = ecalloc(65536, sizeof(uint64_t));
+		bykey[r->proto][r->port]++;
+		return;
+	}
+	n = line(fmt, r);
+	if (counting) {
+		++*fl_map_get(&byline, scratch, n, 1);
+		return;
+	}
+	scratch[n] = '\n';
+	fl_put(scratch, n + 1);
+}
+
+/* printcounts -- -c output, as flow-parse | flow-count would print it */
+static void
+printcounts(void)
+{
+	char key[32];
+	unsigned proto, port;
+
+	for (proto = 0; proto < 256; proto++) {
+		if (!bykey[proto])
+			continue;
+		for (port = 0; port < 65536; port++)
+			if (bykey[proto][port]) {
+				size_t n = (size_t)(putkey(key, port, proto) - key);
+				*fl_map_get(&byline, key, n, 1) += bykey[proto][port];
+			}
+		free(bykey[proto]);
+	}
+	fl_map_print(&byline, UINT64_MAX);
 }
 
 static void
@@ -91,6 +146,17 @@ bad(const char *name, uint64_t line, const struct fl_fmt *fmt, const struct fl_r
 	}
 }
 
+/* maybeheader -- could the first field be version or ${version} */
+static int
+maybeheader(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < n && (s[i] == 'v' || s[i] == 'V' || s[i] == '$');
+}
+
 static void
 select_fields(struct fl_fmt *fmt, const char *name, uint64_t line)
 {
@@ -112,6 +178,7 @@ process(const char *name)
 	struct fl_rd r;
 	char *s;
 	size_t n;
+	uint64_t first = UINT64_MAX, last = 0;
 	int k;
 
 	if (fl_rd_open(&r, name, MAXLINE) < 0)
@@ -126,6 +193,15 @@ process(const char *name)
 
 		if (r.lineoff >= rend)
 			break;
+		if (prefix) {
+			/* before the range: only a header matters */
+			if (r.toolong || !maybeheader(s, n))
+				continue;
+		} else {
+			if (first == UINT64_MAX)
+				first = r.lineoff;
+			last = r.off;
+		}
 		if (r.toolong) {
 			if (!prefix) {
 				nrec++;
@@ -168,7 +244,8 @@ process(const char *name)
 	}
 	if (k < 0)
 		fl_die(1, "%s: read error:", name);
-	nbytes += r.nread;
+	if (first != UINT64_MAX)
+		nbytes += last - first;
 	if (fl_rd_close(&r) < 0)
 		fl_die(1, "%s: gzip: decompression failed (truncated or corrupt input?)", name);
 }
@@ -234,9 +311,10 @@ main(int argc, char *argv[])
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--strict") == 0)
 			argv[i] = "-S";
-	while ((c = getopt(argc, argv, "hSf:r:T:")) != -1) {
+	while ((c = getopt(argc, argv, "hcSf:r:T:")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;
+		case 'c': counting = 1; break;
 		case 'S': strict = 1; break;
 		case 'f': parsefields(optarg); break;
 		case 'r': parserange(optarg); break;
@@ -250,10 +328,15 @@ main(int argc, char *argv[])
 		fl_warn("-r needs exactly one named file");
 		usage(2);
 	}
+	scratch = emalloc(MAXLINE + 64 * FL_MAXSEL);
+	if (counting)
+		fl_map_init(&byline);
 	if (argc == 0)
 		process("-");
 	for (i = 0; i < argc; i++)
 		process(argv[i]);
+	if (counting)
+		printcounts();
 	fl_finish();
 	if (totfile)
 		totals(totfile);
