@@ -6,6 +6,7 @@
 set -u
 
 prog=flowtag
+exec 3<&0       # standard input, for "-": background jobs get /dev/null
 LC_ALL=C
 export LC_ALL
 
@@ -73,7 +74,7 @@ readable() {
 	[ -r "$1" ] || die "$1: Permission denied"
 }
 readable "$lookup"
-for f; do readable "$f"; done
+for f; do [ "$f" = - ] || readable "$f"; done
 [ -d "$outdir" ] || die "$outdir: not a directory"
 tmp=$(mktemp -d "$outdir/.flowtag.XXXXXX" 2>/dev/null) || die "$outdir: cannot create files there"
 
@@ -106,7 +107,7 @@ part() {
 	shift
 	parts="$parts $i"
 	{
-		flow-parse -c -T "$tmp/tot.$i" "$@" >"$tmp/part.$i" 2>"$tmp/err.$i"
+		flow-parse -c -T "$tmp/tot.$i" "$@" <&3 >"$tmp/part.$i" 2>"$tmp/err.$i"
 		echo $? >"$tmp/st.$i"
 	} &
 	pids="$pids $!"
@@ -146,9 +147,17 @@ for i in $parts; do
 	[ "$(cat "$tmp/st.$i" 2>/dev/null)" = 0 ] || fail "$tmp/err.$i" "flow-parse failed"
 done
 
-# merge: counts add up, so the pieces sum to the whole
-for i in $parts; do cat "$tmp/part.$i"; done | flow-count -s >"$tmp/pp.tsv" ||
-	die "flow-count -s failed"
+# merge: counts add up, so the pieces sum to the whole; one piece is
+# already a finished table
+case $parts in
+" "*" "*)
+	for i in $parts; do cat "$tmp/part.$i"; done | flow-count -s >"$tmp/pp.tsv" ||
+		die "flow-count -s failed"
+	;;
+*)
+	mv "$tmp/part.0" "$tmp/pp.tsv"
+	;;
+esac
 flow-tag -l "$lookup" "$tmp/pp.tsv" >"$tmp/tagged.tsv" 2>/dev/null ||
 	die "flow-tag failed"
 flow-untagged "$tmp/tagged.tsv" >"$tmp/untagged.tsv" || die "flow-untagged failed"
@@ -159,7 +168,12 @@ flow-untagged "$tmp/tagged.tsv" >"$tmp/untagged.tsv" || die "flow-untagged faile
 for i in $parts; do cat "$tmp/tot.$i"; done | flow-count -s >"$tmp/totals.tsv" ||
 	die "flow-count -s failed"
 
-# csv HEADER FILE -- a TSV table as CSV, fields with , or " quoted
+# csv HEADER FILE -- a TSV table as CSV, fields with , or " quoted;
+# keycsv for port/protocol tables, whose fields never hold either
+keycsv() {
+	echo "$1"
+	tr '\t' , <"$2"
+}
 csv() {
 	echo "$1"
 	awk 'function q(s) {
@@ -182,8 +196,8 @@ untagged=$(awk -F '\t' '$1 == "Untagged" { print $2 }' "$tmp/tags.tsv")
 tagged=$((flows - untagged))
 
 csv Tag,Count "$tmp/tags.tsv" >"$tmp/tag_counts.csv"
-csv Port,Protocol,Count "$tmp/pp.tsv" >"$tmp/port_protocol_counts.csv"
-csv Port,Protocol,Count "$tmp/untagged.tsv" >"$tmp/untagged_flows.csv"
+keycsv Port,Protocol,Count "$tmp/pp.tsv" >"$tmp/port_protocol_counts.csv"
+keycsv Port,Protocol,Count "$tmp/untagged.tsv" >"$tmp/untagged_flows.csv"
 {
 	echo "Tag Counts:"
 	cat "$tmp/tag_counts.csv"

@@ -93,11 +93,9 @@ struct fl_fmt {
 	int sel[FL_MAXSEL];              /* -f fields as indices, after fl_fmt_select */
 	const char *selname[FL_MAXSEL];
 	int selkind[FL_MAXSEL];          /* 0 raw, 1 dstport, 2 protocol */
-	int nwant;
-	int want[FL_MAXSEL + 4];         /* fields fl_parse locates, ascending */
 	char names[FL_MAXF][32];
 };
-struct fl_rec {                      /* f/fn are set for fmt->want fields only */
+struct fl_rec {                      /* f/fn: see fl_parse */
 	int nf;
 	const char *f[FL_MAXF];
 	size_t fn[FL_MAXF];

@@ -86,8 +86,10 @@ fl_lookup_load(struct fl_lookup *lk, char *buf, size_t n, const char *name)
 		if (first) {
 			first = 0;
 			if (!fl_isdigits(c.f[0], c.fn[0])) {
-				if (header(&c, name, col) < 0)
+				if (header(&c, name, col) < 0) {
+					fl_lookup_free(lk);
 					return -1;
+				}
 				nf = c.nf;
 				continue;
 			}

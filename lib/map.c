@@ -12,6 +12,10 @@ fl_map_init(struct fl_map *m)
 	m->mask = 1023;
 	m->slot = ecalloc(m->mask + 1, sizeof(*m->slot));
 	m->seed = fl_seed();
+	/* never NULL, even while every key is empty: keys + 0 and memcmp need
+	 * a real pointer */
+	m->capkeys = 4096;
+	m->keys = emalloc(m->capkeys);
 }
 
 void

@@ -11,7 +11,7 @@ fl_udec(const char *s, size_t n, uint64_t max, uint64_t *out)
 		return -1;
 	for (i = 0; i < n; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
-		if (d > 9)
+		if (d > 9 || d > max)
 			return -1;
 		if (v > (max - d) / 10)
 			return -1;
@@ -29,7 +29,7 @@ fl_isdigits(const char *s, size_t n)
 	if (n == 0)
 		return 0;
 	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] - '0' > 9)
+		if ((unsigned)((unsigned char)s[i] - '0') > 9)    /* not int: '/' - '0' < 0 */
 			return 0;
 	return 1;
 }

@@ -12,7 +12,11 @@
 static struct fl_fmt base;           /* the -f selection, no format yet */
 static int strict;
 static int counting;                 /* -c: count here, as flow-count would */
-static uint64_t *bykey[256];         /* -c without -f: [protocol][port] */
+/* -c without -f: counts by [protocol][port], 16 bits wide so that the
+ * tables of the common protocols stay in cache; each wrap of a 16-bit
+ * count adds 65536 to the wide table beside it */
+static uint16_t *bykey[256];
+static uint64_t *bykeyhi[256];
 static struct fl_map byline;         /* -c with -f: whole output lines */
 static char *scratch;
 static int ranged;
@@ -86,9 +90,12 @@ emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_
 
 	checkname(r->proto, name, lineno);
 	if (counting && fmt->nsel == 0) {
-		if (!bykey[r->proto])
-			bykey[r->proto] = ecalloc(65536, sizeof(uint64_t));
-		bykey[r->proto][r->port]++;
+		if (!bykey[r->proto]) {
+			bykey[r->proto] = ecalloc(65536, sizeof(uint16_t));
+			bykeyhi[r->proto] = ecalloc(65536, sizeof(uint64_t));
+		}
+		if (++bykey[r->proto][r->port] == 0)
+			bykeyhi[r->proto][r->port] += 65536;
 		return;
 	}
 	n = line(fmt, r);
@@ -110,12 +117,15 @@ printcounts(void)
 	for (proto = 0; proto < 256; proto++) {
 		if (!bykey[proto])
 			continue;
-		for (port = 0; port < 65536; port++)
-			if (bykey[proto][port]) {
+		for (port = 0; port < 65536; port++) {
+			uint64_t c = bykey[proto][port] + bykeyhi[proto][port];
+			if (c) {
 				size_t n = (size_t)(putkey(key, port, proto) - key);
-				*fl_map_get(&byline, key, n, 1) += bykey[proto][port];
+				*fl_map_get(&byline, key, n, 1) += c;
 			}
+		}
 		free(bykey[proto]);
+		free(bykeyhi[proto]);
 	}
 	fl_map_print(&byline, UINT64_MAX);
 }
