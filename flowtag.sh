@@ -11,7 +11,8 @@ LC_ALL=C
 export LC_ALL
 
 usage() {
-	echo "usage: flowtag.sh [-q] [-j N] [-l LOOKUP] [-o OUTDIR] [FLOWLOG ...]"
+	echo "usage: flowtag.sh [-q] [--strict] [-j N] [-l LOOKUP] [-m bytes|packets] [-n N]"
+	echo "                  [-o OUTDIR] [FLOWLOG ...]"
 }
 
 die() {
@@ -37,16 +38,41 @@ ncpu() {
 	echo "$n"
 }
 
+usage_error() {
+	printf '%s: %s\n' "$prog" "$*" >&2
+	usage >&2
+	exit 2
+}
+
+# --strict is the one long option: take it out, keep the rest in order
+strict=
+n=$#
+rest=0
+while [ "$n" -gt 0 ]; do
+	a=$1
+	shift
+	n=$((n - 1))
+	case $rest$a in
+	0--strict) strict=-S ;;
+	0--) rest=1; set -- "$@" "$a" ;;
+	*) set -- "$@" "$a" ;;
+	esac
+done
+
 lookup=lookup_table.csv
 outdir=.
 jobs=
 quiet=0
-while getopts hqj:l:o: opt; do
+measure=
+top=
+while getopts hqj:l:m:n:o: opt; do
 	case $opt in
 	h) usage; exit 0 ;;
 	q) quiet=1 ;;
 	j) jobs=$OPTARG ;;
 	l) lookup=$OPTARG ;;
+	m) measure=$OPTARG ;;
+	n) top=$OPTARG ;;
 	o) outdir=$OPTARG ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -55,9 +81,16 @@ shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- flow_logs.txt
 case $jobs in
 '') jobs=$(ncpu) ;;
-*[!0-9]*|0*) printf '%s: -j: %s is not a number from 1\n' "$prog" "$jobs" >&2; usage >&2; exit 2 ;;
+*[!0-9]*|0*) usage_error "-j: '$jobs' is not a number from 1" ;;
 esac
-: "$quiet"
+case $top in
+''|[1-9]|[1-9]*[0-9]) case $top in *[!0-9]*) usage_error "-n: '$top' is not a number from 1" ;; esac ;;
+*) usage_error "-n: '$top' is not a number from 1" ;;
+esac
+case $measure in
+''|bytes|packets) ;;
+*) usage_error "-m: '$measure' is not bytes or packets" ;;
+esac
 
 now() {
 	t=$(date +%s%N 2>/dev/null)
@@ -107,10 +140,45 @@ part() {
 	shift
 	parts="$parts $i"
 	{
-		flow-parse -c -T "$tmp/tot.$i" "$@" <&3 >"$tmp/part.$i" 2>"$tmp/err.$i"
+		flow-parse -c $strict ${measure:+-m "$measure"} -p "$tmp/prog.$i" \
+			-T "$tmp/tot.$i" "$@" <&3 >"$tmp/part.$i" 2>"$tmp/err.$i"
 		echo $? >"$tmp/st.$i"
 	} &
 	pids="$pids $!"
+}
+
+# progress: on a terminal only, one line rewritten until the parts are done
+total_bytes=0
+for f; do
+	[ -f "$f" ] && total_bytes=$((total_bytes + $(wc -c <"$f")))
+done
+watch() {
+	if [ ! -t 2 ]; then
+		wait
+		return
+	fi
+	while :; do
+		alive=
+		for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ -n "$alive" ] || break
+		cat "$tmp"/prog.* 2>/dev/null | awk -v total="$total_bytes" -v ns="$(($(now) - t0))" '
+			{ done += $1 }
+			END {
+				s = ns / 1e9; if (s <= 0) s = 1e-9
+				rate = done / 1e6 / s
+				if (total > 0) {
+					pct = 100 * done / total; if (pct > 99) pct = 99
+					eta = rate > 0 ? (total - done) / 1e6 / rate : 0
+					printf "\rflowtag: %d of %d MB (%d%%), %.0f MB/s, ETA %d s \033[K",
+					    done / 1e6, total / 1e6, pct, rate, eta
+				} else {
+					printf "\rflowtag: %d MB, %.0f MB/s \033[K", done / 1e6, rate
+				}
+			}' >&2
+		sleep 0.2 2>/dev/null || sleep 1
+	done
+	printf '\r\033[K' >&2
+	wait
 }
 
 isgzip() {
@@ -136,11 +204,11 @@ else
 			n=$((n + 1))
 		fi
 		# one file at a time: its pieces already fill the cores
-		wait
+		watch
 		pids=
 	done
 fi
-wait
+watch
 pids=
 
 for i in $parts; do
@@ -193,9 +261,15 @@ nodata=$(total nodata)
 malformed=$(total malformed)
 bytes=$(total bytes)
 untagged=$(awk -F '\t' '$1 == "Untagged" { print $2 }' "$tmp/tags.tsv")
-tagged=$((flows - untagged))
+# with -m the tag counts are sums: tagged is what they add up to
+tagged=$(awk -F '\t' '$1 != "Untagged" { s += $2 } END { printf "%.0f\n", s }' "$tmp/tags.tsv")
 
 csv Tag,Count "$tmp/tags.tsv" >"$tmp/tag_counts.csv"
+# -n N: the top N rows of the port/protocol tables, counted over all rows
+if [ -n "$top" ]; then
+	head -n "$top" "$tmp/pp.tsv" >"$tmp/pp.top" && mv "$tmp/pp.top" "$tmp/pp.tsv"
+	head -n "$top" "$tmp/untagged.tsv" >"$tmp/un.top" && mv "$tmp/un.top" "$tmp/untagged.tsv"
+fi
 keycsv Port,Protocol,Count "$tmp/pp.tsv" >"$tmp/port_protocol_counts.csv"
 keycsv Port,Protocol,Count "$tmp/untagged.tsv" >"$tmp/untagged_flows.csv"
 {
@@ -230,6 +304,35 @@ keycsv Port,Protocol,Count "$tmp/untagged.tsv" >"$tmp/untagged_flows.csv"
 for f in output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log; do
 	mv -f "$tmp/$f" "$outdir/$f" || die "$outdir/$f: cannot write"
 done
+
+# the summary: totals and the top tags as bars scaled to the terminal
+if [ "$quiet" = 0 ]; then
+	cols=${COLUMNS:-}
+	[ -n "$cols" ] || cols=$(tput cols 2>/dev/null) || cols=80
+	case $cols in ''|*[!0-9]*) cols=80 ;; esac
+	awk -F '\t' -v cols="$cols" -v f="$flows" -v t="$tagged" -v u="$untagged" \
+		-v n="$nodata" -v m="$malformed" -v unit="${measure:-flows}" '
+	NR <= 10 { tag[NR] = $1; cnt[NR] = $2; rows = NR
+		if (length($1) > lw) lw = length($1)
+		if (length($2) > cw) cw = length($2)
+		if ($2 > max) max = $2 }
+	END {
+		if (unit == "flows")
+			printf "%d flows: %d tagged, %d untagged (%d nodata, %d malformed)\n", f, t, u, n, m
+		else
+			printf "%d flows (%d nodata, %d malformed); %s: %d tagged, %d untagged\n", f, n, m, unit, t, u
+		if (rows == 0) exit
+		printf "top tags by %s:\n", unit
+		if (lw > 24) lw = 24
+		w = cols - lw - cw - 5; if (w < 10) w = 10
+		for (i = 1; i <= rows; i++) {
+			len = max > 0 ? int(cnt[i] * w / max + 0.5) : 0
+			if (cnt[i] > 0 && len == 0) len = 1
+			bar = ""; for (j = 0; j < len; j++) bar = bar "#"
+			printf "  %-*s %*d %s\n", lw, substr(tag[i], 1, lw), cw, cnt[i], bar
+		}
+	}' "$tmp/tags.tsv"
+fi
 
 t1=$(now)
 awk -v p="$prog" -v f="$flows" -v m="$malformed" -v n="$nodata" -v b="$bytes" \

@@ -85,7 +85,7 @@ int fl_rd_isgzip(const struct fl_rd *r);
 #define FL_MAXF 128
 #define FL_MAXSEL 64
 enum { FL_SKIP, FL_HEADER, FL_FLOW, FL_NODATA, FL_MALFORMED };
-enum { FL_ECOUNT = 1, FL_EPORT, FL_EPROTO, FL_ELONG };
+enum { FL_ECOUNT = 1, FL_EPORT, FL_EPROTO, FL_ELONG, FL_EMEASURE };
 struct fl_fmt {
 	int nfields;
 	int dstport, protocol, status;   /* field index, -1 if absent */
@@ -93,6 +93,8 @@ struct fl_fmt {
 	int sel[FL_MAXSEL];              /* -f fields as indices, after fl_fmt_select */
 	const char *selname[FL_MAXSEL];
 	int selkind[FL_MAXSEL];          /* 0 raw, 1 dstport, 2 protocol */
+	const char *measname;            /* a field to sum instead of counting */
+	int measure;                     /* its index, -1 if none */
 	char names[FL_MAXF][32];
 };
 struct fl_rec {                      /* f/fn: see fl_parse */

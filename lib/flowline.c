@@ -81,6 +81,7 @@ setroles(struct fl_fmt *fmt)
 	}
 	for (i = 0; i < fmt->nsel; i++)
 		fmt->sel[i] = -1;
+	fmt->measure = -1;
 }
 
 void
@@ -335,6 +336,17 @@ fl_fmt_select(struct fl_fmt *fmt, const char **missing)
 		fmt->sel[i] = j;
 		fmt->selkind[i] = j == fmt->dstport ? 1 : j == fmt->protocol ? 2 : 0;
 	}
+	fmt->measure = -1;
+	if (fmt->measname) {
+		for (j = 0; j < fmt->nfields; j++)
+			if (strcmp(fmt->names[j], fmt->measname) == 0)
+				break;
+		if (j == fmt->nfields) {
+			*missing = fmt->measname;
+			return -1;
+		}
+		fmt->measure = j;
+	}
 	return 0;
 }
 
@@ -475,8 +487,8 @@ fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	}
 	if ((k = classify(fmt, r, portok, protook)) != FL_FLOW)
 		return k;
-	for (i = 0; i < fmt->nsel; i++) {
-		t = fmt->sel[i];
+	for (i = 0; i <= fmt->nsel; i++) {
+		t = i < fmt->nsel ? fmt->sel[i] : fmt->measure;
 		if (t < 0 || t == fmt->dstport || t == fmt->protocol || t == fmt->status || t == 0)
 			continue;
 		q = locate(nw, t);

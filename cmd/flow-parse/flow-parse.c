@@ -1,4 +1,5 @@
 /* flow-parse -- AWS VPC flow log records to dstport<TAB>protocol lines */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@ static uint16_t *bykey[256];
 static uint64_t *bykeyhi[256];
 static struct fl_map byline;         /* -c with -f: whole output lines */
 static char *scratch;
+static int progfd = -1;              /* -p: bytes done, rewritten as we go */
+static uint64_t progdone;
 static int ranged;
 static uint64_t rstart, rend = UINT64_MAX;
 static uint64_t nrec, nflow, nnodata, nmal, nbytes;
@@ -28,7 +31,8 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: flow-parse [-cS] [-f FIELDS] [-r START:END] [-T FILE] [file ...]\n");
+	    "usage: flow-parse [-cS] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END] [-T FILE]\n"
+	    "                  [file ...]\n");
 	exit(status);
 }
 
@@ -82,13 +86,24 @@ line(const struct fl_fmt *fmt, const struct fl_rec *r)
 	return (size_t)(p - scratch);
 }
 
-/* emit -- one flow: printed, or counted */
+/* emit -- one flow: printed, or counted, or its measure summed */
 static void
-emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_t lineno)
+emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_t lineno,
+    uint64_t val)
 {
 	size_t n;
 
 	checkname(r->proto, name, lineno);
+	if (fmt->measure >= 0 && fmt->nsel == 0) {
+		if (!bykey[r->proto]) {
+			bykey[r->proto] = ecalloc(65536, sizeof(uint16_t));
+			bykeyhi[r->proto] = ecalloc(65536, sizeof(uint64_t));
+		}
+		if (bykeyhi[r->proto][r->port] > UINT64_MAX - val)
+			fl_die(1, "%s:%llu: sum overflows 64 bits", name, (unsigned long long)lineno);
+		bykeyhi[r->proto][r->port] += val;
+		return;
+	}
 	if (counting && fmt->nsel == 0) {
 		if (!bykey[r->proto]) {
 			bykey[r->proto] = ecalloc(65536, sizeof(uint16_t));
@@ -100,7 +115,10 @@ emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_
 	}
 	n = line(fmt, r);
 	if (counting) {
-		++*fl_map_get(&byline, scratch, n, 1);
+		uint64_t *c = fl_map_get(&byline, scratch, n, 1);
+		if (*c > UINT64_MAX - val)
+			fl_die(1, "%s:%llu: sum overflows 64 bits", name, (unsigned long long)lineno);
+		*c += val;
 		return;
 	}
 	scratch[n] = '\n';
@@ -146,6 +164,10 @@ bad(const char *name, uint64_t line, const struct fl_fmt *fmt, const struct fl_r
 		fl_linewarn(name, line, "malformed: protocol '%s' is not a number 0..255",
 		    fl_quote(r->f[r->errfield], r->fn[r->errfield]));
 		break;
+	case FL_EMEASURE:
+		fl_linewarn(name, line, "malformed: %s '%s' is not a number", fmt->measname,
+		    fl_quote(r->f[r->errfield], r->fn[r->errfield]));
+		break;
 	default:
 		fl_linewarn(name, line, "malformed: line longer than %d bytes", MAXLINE);
 		break;
@@ -154,6 +176,19 @@ bad(const char *name, uint64_t line, const struct fl_fmt *fmt, const struct fl_r
 		fl_finish();
 		exit(1);
 	}
+}
+
+/* progress -- the bytes done so far into the -p file, for a watcher */
+static void
+progress(uint64_t done)
+{
+	char buf[32], *p = fl_utoa(buf, done);
+
+	*p++ = '\n';
+	while ((size_t)(p - buf) < 21)
+		*p++ = ' ';
+	if (pwrite(progfd, buf, 21, 0) < 0)
+		progfd = -1;
 }
 
 /* maybeheader -- could the first field be version or ${version} */
@@ -167,17 +202,15 @@ maybeheader(const char *s, size_t n)
 	return i < n && (s[i] == 'v' || s[i] == 'V' || s[i] == '$');
 }
 
-static void
-select_fields(struct fl_fmt *fmt, const char *name, uint64_t line)
+/* select_fields -- map -f names to the format; a name it lacks is an
+ * error only once a record comes under that format (a header may follow) */
+static const char *
+select_fields(struct fl_fmt *fmt)
 {
-	const char *missing;
+	const char *missing = NULL;
 
-	if (fl_fmt_select(fmt, &missing) == 0)
-		return;
-	if (line)
-		fl_die(1, "%s:%llu: field '%s' is not in the log format", name,
-		    (unsigned long long)line, missing);
-	fl_die(1, "%s: field '%s' is not in the log format", name, missing);
+	fl_fmt_select(fmt, &missing);
+	return missing;
 }
 
 static void
@@ -189,20 +222,24 @@ process(const char *name)
 	char *s;
 	size_t n;
 	uint64_t first = UINT64_MAX, last = 0;
-	int k;
+	const char *missing;
+	uint64_t val = 1;
+	int k, t;
 
 	if (fl_rd_open(&r, name, MAXLINE) < 0)
 		fl_die(1, "%s:", name);
 	if (ranged && fl_rd_isgzip(&r))
 		fl_die(1, "%s: -r cannot split a gzip file", name);
 	fl_fmt_default(&fmt);
-	select_fields(&fmt, name, 0);
+	missing = select_fields(&fmt);
 	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
 		int prefix = r.lineoff < rstart;
 		const char *why;
 
 		if (r.lineoff >= rend)
 			break;
+		if (progfd >= 0 && (r.lineno & 0xffff) == 0)
+			progress(progdone + (r.off > rstart ? r.off - rstart : 0));
 		if (prefix) {
 			/* before the range: only a header matters */
 			if (r.toolong || !maybeheader(s, n))
@@ -220,23 +257,38 @@ process(const char *name)
 			}
 			continue;
 		}
-		switch (fl_parse(&fmt, s, n, &rec)) {
-		case FL_SKIP:
-			break;
-		case FL_HEADER:
+		t = fl_parse(&fmt, s, n, &rec);
+		if (t == FL_HEADER) {
 			if (fl_fmt_header(&fmt, s, n, &why) < 0) {
 				if (prefix)
 					exit(1);    /* the range holding it says why */
 				fl_die(1, "%s:%llu: %s", name, (unsigned long long)r.lineno, why);
 			}
-			select_fields(&fmt, name, r.lineno);
+			missing = select_fields(&fmt);
+			continue;
+		}
+		if (t != FL_SKIP && missing && !prefix)
+			fl_die(1, "%s:%llu: field '%s' is not in the log format", name,
+			    (unsigned long long)r.lineno, missing);
+		switch (t) {
+		case FL_SKIP:
 			break;
 		case FL_FLOW:
 			if (prefix)
 				break;
 			nrec++;
+			if (fmt.measure >= 0) {
+				const char *f = rec.f[fmt.measure];
+				size_t fn = rec.fn[fmt.measure];
+				if (fl_udec(f, fn, UINT64_MAX, &val) < 0) {
+					rec.err = FL_EMEASURE;
+					rec.errfield = fmt.measure;
+					bad(name, r.lineno, &fmt, &rec);
+					break;
+				}
+			}
 			nflow++;
-			emit(&fmt, &rec, name, r.lineno);
+			emit(&fmt, &rec, name, r.lineno, val);
 			break;
 		case FL_NODATA:
 			if (!prefix) {
@@ -256,6 +308,9 @@ process(const char *name)
 		fl_die(1, "%s: read error:", name);
 	if (first != UINT64_MAX)
 		nbytes += last - first;
+	progdone += r.off > rstart ? (r.off < rend ? r.off : rend) - rstart : 0;
+	if (progfd >= 0)
+		progress(progdone);
 	if (fl_rd_close(&r) < 0)
 		fl_die(1, "%s: gzip: decompression failed (truncated or corrupt input?)", name);
 }
@@ -321,19 +376,34 @@ main(int argc, char *argv[])
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--strict") == 0)
 			argv[i] = "-S";
-	while ((c = getopt(argc, argv, "hcSf:r:T:")) != -1) {
+	while ((c = getopt(argc, argv, "hcSf:m:p:r:T:")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;
 		case 'c': counting = 1; break;
+		case 'm':
+			if (!fl_field_known(optarg, strlen(optarg))) {
+				fl_warn("-m: unknown field '%s'", optarg);
+				usage(2);
+			}
+			base.measname = optarg;
+			break;
 		case 'S': strict = 1; break;
 		case 'f': parsefields(optarg); break;
 		case 'r': parserange(optarg); break;
 		case 'T': totfile = optarg; break;
+		case 'p':
+			if ((progfd = open(optarg, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0)
+				fl_die(1, "%s:", optarg);
+			break;
 		default: usage(2);
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (base.measname && !counting) {
+		fl_warn("-m needs -c");
+		usage(2);
+	}
 	if (ranged && (argc != 1 || strcmp(argv[0], "-") == 0)) {
 		fl_warn("-r needs exactly one named file");
 		usage(2);
