@@ -126,17 +126,21 @@ void fl_csv_init(struct fl_csv *c, char *buf, size_t n);
 int fl_csv_next(struct fl_csv *c);
 void fl_csv_putfield(const char *s, size_t n);
 
-/* lookup.c: the dstport,protocol -> tag table */
+/* lookup.c: the dstport,protocol -> tag table, with ranges and wildcards */
 struct fl_lookup {
-	struct fl_map map;               /* key: 3 bytes port,proto; value: index into tags */
-	struct fl_tag {
-		size_t off, len;
+	struct fl_row {
+		uint16_t lo, hi;         /* ports, inclusive */
+		uint16_t proto;          /* 0..255, or 256 for * */
+		size_t off, len;         /* the tag in text */
 		uint64_t line;
-	} *tag;
-	size_t ntag, captag;
+	} *row;
+	size_t nrow, caprow;
 	char *text;
 	size_t ntext, captext;
-	uint64_t rows, bad, dups;
+	uint32_t *best[257];             /* per protocol and *: port -> row + 1 */
+	struct fl_map keys;              /* while loading: repeated keys */
+	uint64_t rows, bad, dups, problems;
+	int lint;                        /* set before loading: report more */
 };
 int fl_lookup_load(struct fl_lookup *lk, char *buf, size_t n, const char *name);
 int fl_lookup_read(struct fl_lookup *lk, const char *path);

@@ -16,7 +16,8 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: flow-tag -l LOOKUP [-k PORTCOL,PROTOCOL] [file ...]\n");
+	    "usage: flow-tag -l LOOKUP [-k PORTCOL,PROTOCOL] [file ...]\n"
+	    "       flow-tag -c -l LOOKUP\n");
 	exit(status);
 }
 
@@ -112,13 +113,14 @@ int
 main(int argc, char *argv[])
 {
 	const char *lookup = NULL;
-	int c;
+	int c, check = 0;
 
 	fl_setprog(argv[0]);
 	signal(SIGPIPE, SIG_DFL);
-	while ((c = getopt(argc, argv, "hl:k:")) != -1) {
+	while ((c = getopt(argc, argv, "hcl:k:")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;
+		case 'c': check = 1; break;
 		case 'l': lookup = optarg; break;
 		case 'k': parsecols(optarg); break;
 		default: usage(2);
@@ -128,8 +130,16 @@ main(int argc, char *argv[])
 		fl_warn("-l LOOKUP is required");
 		usage(2);
 	}
+	lk.lint = check;
 	if (fl_lookup_read(&lk, lookup) < 0)
 		return 1;
+	if (check) {
+		if (optind < argc) {
+			fl_warn("-c reads no flows");
+			usage(2);
+		}
+		return lk.problems ? 1 : 0;
+	}
 	if (optind == argc)
 		process("-");
 	for (; optind < argc; optind++)
