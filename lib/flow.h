@@ -34,7 +34,7 @@ uint64_t fl_seed(void);
 
 /* map.c: byte-string keys -> uint64 value, insertion order kept */
 struct fl_map {
-	uint32_t *slot;          /* index+1 into ent, 0 = empty */
+	uint64_t *slot;          /* hash high half | index+1 into ent; 0 empty */
 	size_t mask;
 	struct fl_ent {
 		uint64_t hash;

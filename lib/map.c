@@ -31,12 +31,12 @@ static void
 grow(struct fl_map *m)
 {
 	size_t i, j, mask = m->mask * 2 + 1;
-	uint32_t *slot = ecalloc(mask + 1, sizeof(*slot));
+	uint64_t *slot = ecalloc(mask + 1, sizeof(*slot));
 
 	for (i = 0; i < m->nent; i++) {
 		for (j = m->ent[i].hash & mask; slot[j]; j = (j + 1) & mask)
 			;
-		slot[j] = (uint32_t)(i + 1);
+		slot[j] = (m->ent[i].hash & ~0xffffffffULL) | (i + 1);
 	}
 	free(m->slot);
 	m->slot = slot;
@@ -51,8 +51,12 @@ fl_map_get(struct fl_map *m, const char *k, size_t n, int create)
 	size_t i;
 	struct fl_ent *e;
 
+	/* a slot holds the high half of the hash beside the entry's index:
+	 * most mismatches are seen without touching the entry */
 	for (i = h & m->mask; m->slot[i]; i = (i + 1) & m->mask) {
-		e = &m->ent[m->slot[i] - 1];
+		if ((m->slot[i] ^ h) >> 32)
+			continue;
+		e = &m->ent[(m->slot[i] & 0xffffffffULL) - 1];
 		if (e->hash == h && e->len == n && memcmp(m->keys + e->off, k, n) == 0)
 			return &e->val;
 	}
@@ -76,7 +80,7 @@ fl_map_get(struct fl_map *m, const char *k, size_t n, int create)
 	if (n)
 		memcpy(m->keys + m->nkeys, k, n);
 	m->nkeys += n;
-	m->slot[i] = (uint32_t)++m->nent;
+	m->slot[i] = (h & ~0xffffffffULL) | ++m->nent;
 	if (m->nent * 2 > m->mask) {
 		grow(m);
 	}
