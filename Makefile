@@ -64,9 +64,11 @@ demo: all
 	@echo "outputs in demo-out/:"; ls -l demo-out
 	@echo; cat demo-out/output.csv
 
+# timings, never assertions: make bench ARGS="-r 3" or ARGS=-x
+ARGS =
 bench: all
 	PATH="$$(pwd)/cmd/flow-parse:$$(pwd)/cmd/flow-count:$$(pwd)/cmd/flow-tag:$$(pwd)/cmd/flow-untagged:$$(pwd):$$PATH" \
-		sh scripts/bench.sh
+		sh scripts/bench.sh $(ARGS)
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
