@@ -115,6 +115,9 @@ pids=
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
+	for f in "$tmp"/pid.*; do
+		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -141,7 +144,9 @@ part() {
 	parts="$parts $i"
 	{
 		flow-parse -c $strict ${measure:+-m "$measure"} -p "$tmp/prog.$i" \
-			-T "$tmp/tot.$i" "$@" <&3 >"$tmp/part.$i" 2>"$tmp/err.$i"
+			-T "$tmp/tot.$i" "$@" <&3 >"$tmp/part.$i" 2>"$tmp/err.$i" &
+		echo $! >"$tmp/pid.$i"
+		wait $!
 		echo $? >"$tmp/st.$i"
 	} &
 	pids="$pids $!"
