@@ -226,7 +226,7 @@ scan(const char *s, size_t n, int t, int tabs, size_t *nw, size_t *wt)
 }
 
 /* at -- the offset of field t, which is in word w */
-static size_t
+static inline size_t
 at(size_t w, int t)
 {
 	uint64_t rank = (uint64_t)(t - (w ? wend[w - 1] : 0) + 1);
@@ -263,7 +263,7 @@ fieldlen(const char *s, size_t n, size_t p)
 /* num -- the decimal field at s+p: 0 and its value and length, or -1 when
  * it is not a short run of digits ended by a blank or the line's end (the
  * caller then looks at it byte by byte). Eight bytes at once. */
-static int
+static inline int
 num(const char *s, size_t n, size_t p, uint64_t *val, size_t *len)
 {
 	uint64_t x, d, v;
@@ -365,7 +365,8 @@ classify(const struct fl_fmt *fmt, struct fl_rec *r, int portok, int protook)
 	if (fmt->status >= 0) {
 		const char *st = r->f[fmt->status];
 		size_t sn = r->fn[fmt->status];
-		if (nameeq("nodata", st, sn) || nameeq("skipdata", st, sn))
+		if ((sn == 6 || sn == 8) &&
+		    (nameeq("nodata", st, sn) || nameeq("skipdata", st, sn)))
 			return FL_NODATA;
 	}
 	if (isdash(r->f[fmt->dstport], r->fn[fmt->dstport]) ||
