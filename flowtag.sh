@@ -238,9 +238,6 @@ flow-untagged "$tmp/tagged.tsv" >"$tmp/untagged.tsv" || die "flow-untagged faile
 	echo "Untagged	0"
 	awk -F '\t' '{ print $4 "\t" $3 }' "$tmp/tagged.tsv"
 } | flow-count -s >"$tmp/tags.tsv" || die "flow-count -s failed"
-for i in $parts; do cat "$tmp/tot.$i"; done | flow-count -s >"$tmp/totals.tsv" ||
-	die "flow-count -s failed"
-
 # csv HEADER FILE -- a TSV table as CSV, fields with , or " quoted;
 # keycsv for port/protocol tables, whose fields never hold either
 keycsv() {
@@ -257,17 +254,15 @@ csv() {
 	{ for (i = 1; i <= NF; i++) $i = q($i); print }' "$2"
 }
 
-total() {
-	awk -F '\t' -v k="$1" '$1 == k { v = $2 } END { print v + 0 }' "$tmp/totals.tsv"
-}
-records=$(total records)
-flows=$(total flows)
-nodata=$(total nodata)
-malformed=$(total malformed)
-bytes=$(total bytes)
-untagged=$(awk -F '\t' '$1 == "Untagged" { print $2 }' "$tmp/tags.tsv")
-# with -m the tag counts are sums: tagged is what they add up to
-tagged=$(awk -F '\t' '$1 != "Untagged" { s += $2 } END { printf "%.0f\n", s }' "$tmp/tags.tsv")
+# the totals: the pieces' counts and the tag table's, summed exactly
+# (64-bit) by flow-count -s; every value is digits, every name a word
+{
+	for i in $parts; do cat "$tmp/tot.$i"; done
+	awk -F '\t' '{ print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 }' "$tmp/tags.tsv"
+} | flow-count -s >"$tmp/totals.tsv" || die "flow-count -s failed"
+records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0
+eval "$(awk -F '\t' '$1 ~ /^(records|flows|nodata|malformed|bytes|tagged|untagged)$/ &&
+	$2 ~ /^[0-9]+$/ { print $1 "=" $2 }' "$tmp/totals.tsv")"
 
 csv Tag,Count "$tmp/tags.tsv" >"$tmp/tag_counts.csv"
 # -n N: the top N rows of the port/protocol tables, counted over all rows
@@ -306,9 +301,8 @@ keycsv Port,Protocol,Count "$tmp/untagged.tsv" >"$tmp/untagged_flows.csv"
 			{ print }'
 } >"$tmp/error.log" || die "$outdir: write error"
 
-for f in output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log; do
-	mv -f "$tmp/$f" "$outdir/$f" || die "$outdir/$f: cannot write"
-done
+(cd "$tmp" && mv -f output.csv tag_counts.csv port_protocol_counts.csv \
+	untagged_flows.csv error.log ..) || die "$outdir: cannot write the outputs"
 
 # the summary: totals and the top tags as bars scaled to the terminal
 if [ "$quiet" = 0 ]; then
