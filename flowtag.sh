@@ -65,14 +65,16 @@ jobs=
 quiet=0
 measure=
 top=
+mset=
+nset=
 while getopts hqj:l:m:n:o: opt; do
 	case $opt in
 	h) usage; exit 0 ;;
 	q) quiet=1 ;;
 	j) jobs=$OPTARG ;;
 	l) lookup=$OPTARG ;;
-	m) measure=$OPTARG ;;
-	n) top=$OPTARG ;;
+	m) measure=$OPTARG mset=1 ;;
+	n) top=$OPTARG nset=1 ;;
 	o) outdir=$OPTARG ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -83,14 +85,17 @@ case $jobs in
 '') jobs=$(ncpu) ;;
 *[!0-9]*|0*) usage_error "-j: '$jobs' is not a number from 1" ;;
 esac
-case $top in
-''|[1-9]|[1-9]*[0-9]) case $top in *[!0-9]*) usage_error "-n: '$top' is not a number from 1" ;; esac ;;
-*) usage_error "-n: '$top' is not a number from 1" ;;
-esac
-case $measure in
-''|bytes|packets) ;;
-*) usage_error "-m: '$measure' is not bytes or packets" ;;
-esac
+if [ -n "$nset" ]; then
+	case $top in
+	''|0*|*[!0-9]*) usage_error "-n: '$top' is not a number from 1" ;;
+	esac
+fi
+if [ -n "$mset" ]; then
+	case $measure in
+	bytes|packets) ;;
+	*) usage_error "-m: '$measure' is not bytes or packets" ;;
+	esac
+fi
 
 now() {
 	t=$(date +%s%N 2>/dev/null)

@@ -222,6 +222,22 @@ bywidth(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* winner -- the row (+1) that tags (port, proto), 0 for none: of the best
+ * row of the protocol and the best * row, the narrower port range wins, at
+ * equal width the named protocol */
+static uint32_t
+winner(const struct fl_lookup *lk, unsigned port, unsigned proto)
+{
+	uint32_t a = lk->best[proto] ? lk->best[proto][port] : 0;
+	uint32_t b = lk->best[ANY] ? lk->best[ANY][port] : 0;
+
+	if (a && b) {
+		const struct fl_row *ra = &lk->row[a - 1], *rb = &lk->row[b - 1];
+		return rb->hi - rb->lo < ra->hi - ra->lo ? b : a;
+	}
+	return a ? a : b;
+}
+
 /* bystart -- ranges by their first port, then by row */
 static int
 bystart(const void *a, const void *b)
@@ -296,13 +312,21 @@ lint(struct fl_lookup *lk, const char *name)
 	uint32_t *wins = ecalloc(lk->nrow + 1, sizeof(*wins));
 	uint32_t *idx, *open;
 	size_t i, n;
-	unsigned p, port;
+	unsigned p, port, named;
 	char kb[48], kb2[48];
 
-	for (p = 0; p <= ANY; p++)
-		if (lk->best[p])
-			for (port = 0; port < 65536; port++)
-				wins[lk->best[p][port]]++;
+	/* a row applies where it wins the lookup: for each protocol with rows
+	 * of its own, and for * rows also on every protocol without any */
+	for (p = 0, named = 0; p < ANY; p++) {
+		if (!lk->best[p])
+			continue;
+		named++;
+		for (port = 0; port < 65536; port++)
+			wins[winner(lk, port, p)]++;
+	}
+	if (named < ANY && lk->best[ANY])
+		for (port = 0; port < 65536; port++)
+			wins[lk->best[ANY][port]]++;
 	for (i = 0; i < lk->nrow; i++)
 		if (wins[i + 1] == 0) {
 			lk->problems++;
@@ -435,21 +459,12 @@ fl_lookup_read(struct fl_lookup *lk, const char *path)
 const char *
 fl_lookup_get(struct fl_lookup *lk, unsigned port, unsigned proto, size_t *len)
 {
-	uint32_t a = lk->best[proto & 255] ? lk->best[proto & 255][port & 65535] : 0;
-	uint32_t b = lk->best[ANY] ? lk->best[ANY][port & 65535] : 0;
-	const struct fl_row *r;
+	uint32_t w = winner(lk, port & 65535, proto & 255);
 
-	if (a && b) {
-		/* the narrower port wins; at equal width the named protocol */
-		const struct fl_row *ra = &lk->row[a - 1], *rb = &lk->row[b - 1];
-		r = rb->hi - rb->lo < ra->hi - ra->lo ? rb : ra;
-	} else if (a || b) {
-		r = &lk->row[(a ? a : b) - 1];
-	} else {
+	if (!w)
 		return NULL;
-	}
-	*len = r->len;
-	return lk->text + r->off;
+	*len = lk->row[w - 1].len;
+	return lk->text + lk->row[w - 1].off;
 }
 
 void
