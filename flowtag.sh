@@ -322,9 +322,9 @@ if [ "$quiet" = 0 ]; then
 		if ($2 > max) max = $2 }
 	END {
 		if (unit == "flows")
-			printf "%d flows: %d tagged, %d untagged (%d nodata, %d malformed)\n", f, t, u, n, m
+			printf "%.0f flows: %.0f tagged, %.0f untagged (%.0f nodata, %.0f malformed)\n", f, t, u, n, m
 		else
-			printf "%d flows (%d nodata, %d malformed); %s: %d tagged, %d untagged\n", f, n, m, unit, t, u
+			printf "%.0f flows (%.0f nodata, %.0f malformed); %s: %.0f tagged, %.0f untagged\n", f, n, m, unit, t, u
 		if (rows == 0) exit
 		printf "top tags by %s:\n", unit
 		if (lw > 24) lw = 24
@@ -333,7 +333,7 @@ if [ "$quiet" = 0 ]; then
 			len = max > 0 ? int(cnt[i] * w / max + 0.5) : 0
 			if (cnt[i] > 0 && len == 0) len = 1
 			bar = ""; for (j = 0; j < len; j++) bar = bar "#"
-			printf "  %-*s %*d %s\n", lw, substr(tag[i], 1, lw), cw, cnt[i], bar
+			printf "  %-*s %*.0f %s\n", lw, substr(tag[i], 1, lw), cw, cnt[i], bar
 		}
 	}' "$tmp/tags.tsv"
 fi
@@ -342,6 +342,6 @@ t1=$(now)
 awk -v p="$prog" -v f="$flows" -v m="$malformed" -v n="$nodata" -v b="$bytes" \
 	-v ns="$((t1 - t0))" 'BEGIN {
 	s = ns / 1e9; if (s <= 0) s = 1e-9
-	printf "%s: %d flows (%d malformed, %d nodata) in %.2f s, %.1f MB/s\n", p, f, m, n, s, b / 1e6 / s
+	printf "%s: %.0f flows (%.0f malformed, %.0f nodata) in %.2f s, %.1f MB/s\n", p, f, m, n, s, b / 1e6 / s
 }' >&2
 exit 0

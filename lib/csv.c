@@ -103,7 +103,8 @@ fl_csv_next(struct fl_csv *c)
 		} else if (!c->err) {
 			c->err = "too many fields";
 		}
-		c->nf++;
+		if (c->nf <= FL_CSV_MAXF)    /* no int overflow on a line of 2^31 commas */
+			c->nf++;
 		if (p < e && *p == ',') {
 			p++;
 			continue;

@@ -75,11 +75,13 @@ struct fl_rd {
 	uint64_t lineoff;        /* file offset of the line just returned */
 	uint64_t nread;          /* bytes read */
 	long gzpid, feedpid;
+	int srcfd;               /* a gzip file, read by gzip, or -1 */
 };
 int fl_rd_open(struct fl_rd *r, const char *name, size_t maxline);
 int fl_rd_line(struct fl_rd *r, char **line, size_t *len);
 int fl_rd_close(struct fl_rd *r);
 int fl_rd_isgzip(const struct fl_rd *r);
+uint64_t fl_rd_srcpos(const struct fl_rd *r);
 
 /* flowline.c: AWS VPC flow log records */
 #define FL_MAXF 128

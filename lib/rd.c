@@ -101,7 +101,11 @@ startgzip(struct fl_rd *r)
 		r->feedpid = pid;
 		close(in[1]);
 	}
-	if (r->fd != 0)
+	/* keep the compressed file open: its offset, shared with gzip, tells
+	 * how far through it we are */
+	if (seekable)
+		r->srcfd = r->fd;
+	else if (r->fd != 0)
 		close(r->fd);
 	r->fd = out[0];
 	r->pos = r->end = 0;
@@ -115,6 +119,7 @@ fl_rd_open(struct fl_rd *r, const char *name, size_t maxline)
 	ssize_t n;
 
 	memset(r, 0, sizeof(*r));
+	r->srcfd = -1;
 	r->name = name;
 	r->maxline = maxline;
 	r->gzpid = r->feedpid = -1;
@@ -158,6 +163,18 @@ int
 fl_rd_isgzip(const struct fl_rd *r)
 {
 	return r->gzpid > 0;
+}
+
+/* fl_rd_srcpos -- how far through the file: for gzip, through the
+ * compressed bytes */
+uint64_t
+fl_rd_srcpos(const struct fl_rd *r)
+{
+	off_t o;
+
+	if (r->srcfd >= 0 && (o = lseek(r->srcfd, 0, SEEK_CUR)) >= 0)
+		return (uint64_t)o;
+	return r->off;
 }
 
 /* fill -- more bytes after the unfinished line; 0 at end of input */
@@ -269,7 +286,9 @@ fl_rd_close(struct fl_rd *r)
 
 	if (r->fd > 0)
 		close(r->fd);
-	r->fd = -1;
+	if (r->srcfd > 0)
+		close(r->srcfd);
+	r->fd = r->srcfd = -1;
 	if (r->feedpid > 0)
 		waitpid((pid_t)r->feedpid, &st, 0);
 	if (r->gzpid > 0) {

@@ -102,6 +102,7 @@ emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_
 		if (bykeyhi[r->proto][r->port] > UINT64_MAX - val)
 			fl_die(1, "%s:%llu: sum overflows 64 bits", name, (unsigned long long)lineno);
 		bykeyhi[r->proto][r->port] += val;
+		bykey[r->proto][r->port] = 1;       /* seen, even with a sum of 0 */
 		return;
 	}
 	if (counting && fmt->nsel == 0) {
@@ -136,8 +137,10 @@ printcounts(void)
 		if (!bykey[proto])
 			continue;
 		for (port = 0; port < 65536; port++) {
-			uint64_t c = bykey[proto][port] + bykeyhi[proto][port];
-			if (c) {
+			uint64_t c = bykeyhi[proto][port];
+			if (base.measname == NULL)
+				c += bykey[proto][port];
+			if (bykey[proto][port] || bykeyhi[proto][port]) {
 				size_t n = (size_t)(putkey(key, port, proto) - key);
 				*fl_map_get(&byline, key, n, 1) += c;
 			}
@@ -221,7 +224,7 @@ process(const char *name)
 	struct fl_rd r;
 	char *s;
 	size_t n;
-	uint64_t first = UINT64_MAX, last = 0;
+	uint64_t first = UINT64_MAX, last = 0, pos;
 	const char *missing;
 	uint64_t val = 1;
 	int k, t;
@@ -239,7 +242,7 @@ process(const char *name)
 		if (r.lineoff >= rend)
 			break;
 		if (progfd >= 0 && (r.lineno & 0xffff) == 0)
-			progress(progdone + (r.off > rstart ? r.off - rstart : 0));
+			progress(progdone + (fl_rd_srcpos(&r) > rstart ? fl_rd_srcpos(&r) - rstart : 0));
 		if (prefix) {
 			/* before the range: only a header matters */
 			if (r.toolong || !maybeheader(s, n))
@@ -308,7 +311,8 @@ process(const char *name)
 		fl_die(1, "%s: read error:", name);
 	if (first != UINT64_MAX)
 		nbytes += last - first;
-	progdone += r.off > rstart ? (r.off < rend ? r.off : rend) - rstart : 0;
+	pos = fl_rd_srcpos(&r) > rend ? rend : fl_rd_srcpos(&r);
+	progdone += pos > rstart ? pos - rstart : 0;
 	if (progfd >= 0)
 		progress(progdone);
 	if (fl_rd_close(&r) < 0)

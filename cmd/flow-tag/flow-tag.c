@@ -130,16 +130,15 @@ main(int argc, char *argv[])
 		fl_warn("-l LOOKUP is required");
 		usage(2);
 	}
+	if (check && optind < argc) {
+		fl_warn("-c reads no flows");
+		usage(2);
+	}
 	lk.lint = check;
 	if (fl_lookup_read(&lk, lookup) < 0)
 		return 1;
-	if (check) {
-		if (optind < argc) {
-			fl_warn("-c reads no flows");
-			usage(2);
-		}
+	if (check)
 		return lk.problems ? 1 : 0;
-	}
 	if (optind == argc)
 		process("-");
 	for (; optind < argc; optind++)
