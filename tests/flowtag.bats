@@ -314,6 +314,26 @@ totals() {
 	[ "$(grep -c 'warning: protocol 200 ' j3/error.log)" -eq 1 ]
 }
 
+@test "flowtag.sh -j N equals -j 1 for N = 2, 5, 8, 64, and for files smaller than N bytes" {
+	cp "$FIX/mixed/lookup.csv" "$FIX/mixed/mixed.log" .
+	make_big_log big.log 5000
+	head -n 1 big.log > one.log
+	mkdir j1
+	run -0 flowtag.sh -q -l lookup.csv -j 1 -o j1 big.log mixed.log one.log
+	for n in 2 5 8 64; do
+		mkdir "j$n"
+		run -0 flowtag.sh -q -l lookup.csv -j "$n" -o "j$n" big.log mixed.log one.log
+		same_outputs j1 "j$n"
+	done
+	# more pieces than bytes: most ranges are empty, none is counted twice
+	size=$(wc -c < one.log)
+	mkdir small1 small
+	run -0 flowtag.sh -q -l lookup.csv -j 1 -o small1 one.log
+	run -0 flowtag.sh -q -l lookup.csv -j "$((size * 2))" -o small one.log
+	same_outputs small1 small
+	grep -q '^flows,1$' small/output.csv
+}
+
 @test "flowtag.sh -j 3 with several logs, headers and gzip equals -j 1" {
 	cp "$FIX/mixed/lookup.csv" "$FIX/mixed/mixed.log" "$FIX/parse/custom.log" "$FIX/parse/midhdr.log" .
 	make_big_log big.log 40000
