@@ -52,7 +52,12 @@ asan: $(LIBSRC) $(PROGSRC) lib/flow.h
 		$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/$$p cmd/$$p/$$p.c $(LIBSRC) || exit 1; \
 	done
 
-check: all asan
+# the shell scripts and man pages, checked as strictly as the C
+lint:
+	shellcheck -s sh flowtag.sh scripts/bench.sh .ci/run
+	for m in $(MAN); do mandoc -Tlint -Wwarning $$m || exit 1; done
+
+check: all asan lint
 	$(BATS) tests
 	FLOWTAG_BIN=$$(pwd)/build-asan/bin ASAN_OPTIONS=detect_leaks=1 $(BATS) tests
 
@@ -94,4 +99,4 @@ clean:
 	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen
 	rm -rf build-asan demo-out
 
-.PHONY: all asan check demo bench install uninstall clean
+.PHONY: all asan lint check demo bench install uninstall clean
