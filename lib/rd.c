@@ -278,6 +278,65 @@ fl_rd_line(struct fl_rd *r, char **line, size_t *len)
 	return 1;
 }
 
+/* fl_rd_skipto -- pass over the lines that start before offset until,
+ * counting them, and stop at those that could be a header (first byte v, V,
+ * $ or a blank): 1 such a line, 0 at until or the end, -1 a read error.
+ * The lines between are never handed out: this is the lean loop that lets
+ * flow-parse -r start mid-file with whole-file line numbers. */
+int
+fl_rd_skipto(struct fl_rd *r, uint64_t until, char **line, size_t *len)
+{
+	for (;;) {
+		char *s = r->buf + r->pos, *e = r->buf + r->end, *nl;
+
+		if (r->skipping) {
+			nl = memchr(s, '\n', (size_t)(e - s));
+			r->off += nl ? (size_t)(nl - s) + 1 : (size_t)(e - s);
+			r->pos = nl ? (size_t)(nl + 1 - r->buf) : r->end;
+			if (nl)
+				r->skipping = 0;
+			else if (r->eof)
+				return 0;
+			else if (fill(r) < 0)
+				return -1;
+			continue;
+		}
+		while (r->off < until && (nl = memchr(s, '\n', (size_t)(e - s))) != NULL) {
+			size_t n = (size_t)(nl - s);
+			int c = (unsigned char)s[0];
+			r->lineoff = r->off;
+			r->off += n + 1;
+			r->pos += n + 1;
+			r->lineno++;
+			if ((c == 'v' || c == 'V' || c == '$' || c == ' ' || c == '\t') &&
+			    n <= r->maxline) {
+				if (n && s[n - 1] == '\r')
+					n--;
+				r->toolong = 0;
+				*line = s;
+				*len = n;
+				return 1;
+			}
+			s = nl + 1;
+		}
+		if (r->off >= until)
+			return 0;
+		if ((size_t)(e - s) > r->maxline) {
+			/* a line too long to be a header: count it, drop the rest */
+			r->lineoff = r->off;
+			r->off += (size_t)(e - s);
+			r->pos = r->end;
+			r->lineno++;
+			r->skipping = 1;
+			continue;
+		}
+		if (r->eof)
+			return 0;       /* a last line without newline: fl_rd_line's */
+		if (fill(r) < 0)
+			return -1;
+	}
+}
+
 /* fl_rd_close -- 0, or -1 when gzip failed (truncated or corrupt input) */
 int
 fl_rd_close(struct fl_rd *r)

@@ -194,17 +194,6 @@ progress(uint64_t done)
 		progfd = -1;
 }
 
-/* maybeheader -- could the first field be version or ${version} */
-static int
-maybeheader(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	return i < n && (s[i] == 'v' || s[i] == 'V' || s[i] == '$');
-}
-
 /* select_fields -- map -f names to the format; a name it lacks is an
  * error only once a record comes under that format (a header may follow) */
 static const char *
@@ -235,50 +224,49 @@ process(const char *name)
 		fl_die(1, "%s: -r cannot split a gzip file", name);
 	fl_fmt_default(&fmt);
 	missing = select_fields(&fmt);
+	/* before the range: only a header matters */
+	while ((k = fl_rd_skipto(&r, rstart, &s, &n)) > 0) {
+		const char *why;
+		if (fl_parse(&fmt, s, n, &rec) != FL_HEADER)
+			continue;
+		if (fl_fmt_header(&fmt, s, n, &why) < 0)
+			exit(1);    /* the range holding it says why */
+		missing = select_fields(&fmt);
+	}
+	if (k < 0)
+		fl_die(1, "%s: read error:", name);
 	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
-		int prefix = r.lineoff < rstart;
 		const char *why;
 
 		if (r.lineoff >= rend)
 			break;
+		if (r.lineoff < rstart)
+			continue;       /* the unfinished last line, before the range */
 		if (progfd >= 0 && (r.lineno & 0xffff) == 0)
 			progress(progdone + (fl_rd_srcpos(&r) > rstart ? fl_rd_srcpos(&r) - rstart : 0));
-		if (prefix) {
-			/* before the range: only a header matters */
-			if (r.toolong || !maybeheader(s, n))
-				continue;
-		} else {
-			if (first == UINT64_MAX)
-				first = r.lineoff;
-			last = r.off;
-		}
+		if (first == UINT64_MAX)
+			first = r.lineoff;
+		last = r.off;
 		if (r.toolong) {
-			if (!prefix) {
-				nrec++;
-				rec.err = FL_ELONG;
-				bad(name, r.lineno, &fmt, &rec);
-			}
+			nrec++;
+			rec.err = FL_ELONG;
+			bad(name, r.lineno, &fmt, &rec);
 			continue;
 		}
 		t = fl_parse(&fmt, s, n, &rec);
 		if (t == FL_HEADER) {
-			if (fl_fmt_header(&fmt, s, n, &why) < 0) {
-				if (prefix)
-					exit(1);    /* the range holding it says why */
+			if (fl_fmt_header(&fmt, s, n, &why) < 0)
 				fl_die(1, "%s:%llu: %s", name, (unsigned long long)r.lineno, why);
-			}
 			missing = select_fields(&fmt);
 			continue;
 		}
-		if (t != FL_SKIP && missing && !prefix)
+		if (t != FL_SKIP && missing)
 			fl_die(1, "%s:%llu: field '%s' is not in the log format", name,
 			    (unsigned long long)r.lineno, missing);
 		switch (t) {
 		case FL_SKIP:
 			break;
 		case FL_FLOW:
-			if (prefix)
-				break;
 			nrec++;
 			if (fmt.measure >= 0) {
 				const char *f = rec.f[fmt.measure];
@@ -294,16 +282,12 @@ process(const char *name)
 			emit(&fmt, &rec, name, r.lineno, val);
 			break;
 		case FL_NODATA:
-			if (!prefix) {
-				nrec++;
-				nnodata++;
-			}
+			nrec++;
+			nnodata++;
 			break;
 		default:
-			if (!prefix) {
-				nrec++;
-				bad(name, r.lineno, &fmt, &rec);
-			}
+			nrec++;
+			bad(name, r.lineno, &fmt, &rec);
 			break;
 		}
 	}
