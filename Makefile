@@ -52,6 +52,17 @@ asan: $(LIBSRC) $(PROGSRC) lib/flow.h
 		$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/$$p cmd/$$p/$$p.c $(LIBSRC) || exit 1; \
 	done
 
+# libFuzzer harnesses (clang): a long run, and the short one check does
+FUZZSECS = 1200
+fuzz:
+	FUZZ_JOBS=2 sh tests/fuzz/run.sh $(FUZZSECS)
+fuzz-smoke:
+	sh tests/fuzz/run.sh 5
+
+# the whole suite once more, every program under valgrind --error-exitcode=1
+valgrind: all
+	sh tests/fuzz/valgrind.sh
+
 # the shell scripts and man pages, checked as strictly as the C
 lint:
 	shellcheck -s sh flowtag.sh scripts/bench.sh .ci/run
@@ -99,4 +110,4 @@ clean:
 	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen
 	rm -rf build-asan demo-out
 
-.PHONY: all asan lint check demo bench install uninstall clean
+.PHONY: all asan fuzz fuzz-smoke valgrind lint check demo bench install uninstall clean

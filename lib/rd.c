@@ -14,7 +14,7 @@
 
 #include "flow.h"
 
-#define RDCHUNK (256 * 1024)
+#define RDCHUNK (128 * 1024)
 
 static ssize_t
 xread(int fd, char *p, size_t n)
