@@ -84,6 +84,10 @@ int fl_rd_close(struct fl_rd *r);
 int fl_rd_isgzip(const struct fl_rd *r);
 uint64_t fl_rd_srcpos(const struct fl_rd *r);
 
+/* each.c: the read loop of the TSV filters */
+typedef void fl_linefn(const char *name, uint64_t lineno, const char *s, size_t n);
+void fl_each(const char *name, size_t maxline, fl_linefn *fn);
+
 /* flowline.c: AWS VPC flow log records */
 #define FL_MAXF 128
 #define FL_MAXSEL 64

@@ -21,7 +21,7 @@ usage(int status)
 }
 
 static void
-add(const char *name, struct fl_rd *r, const char *s, size_t n)
+add(const char *name, uint64_t lineno, const char *s, size_t n)
 {
 	uint64_t v = 1, *cnt;
 
@@ -33,11 +33,11 @@ add(const char *name, struct fl_rd *r, const char *s, size_t n)
 				break;
 			}
 		if (!tab) {
-			fl_linewarn(name, r->lineno, "no TAB-separated count");
+			fl_linewarn(name, lineno, "no TAB-separated count");
 			return;
 		}
 		if (fl_udec(tab + 1, (size_t)(s + n - tab - 1), UINT64_MAX, &v) < 0) {
-			fl_linewarn(name, r->lineno, "'%s' is not a count",
+			fl_linewarn(name, lineno, "'%s' is not a count",
 			    fl_quote(tab + 1, (size_t)(s + n - tab - 1)));
 			return;
 		}
@@ -45,31 +45,8 @@ add(const char *name, struct fl_rd *r, const char *s, size_t n)
 	}
 	cnt = fl_map_get(&map, s, n, 1);
 	if (*cnt > UINT64_MAX - v)
-		fl_die(1, "%s:%llu: count overflows 64 bits", name, (unsigned long long)r->lineno);
+		fl_die(1, "%s:%llu: count overflows 64 bits", name, (unsigned long long)lineno);
 	*cnt += v;
-}
-
-static void
-process(const char *name)
-{
-	struct fl_rd r;
-	char *s;
-	size_t n;
-	int k;
-
-	if (fl_rd_open(&r, name, MAXLINE) < 0)
-		fl_die(1, "%s:", name);
-	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
-		if (r.toolong) {
-			fl_linewarn(name, r.lineno, "line longer than %d bytes", MAXLINE);
-			continue;
-		}
-		add(name, &r, s, n);
-	}
-	if (k < 0)
-		fl_die(1, "%s: read error:", name);
-	if (fl_rd_close(&r) < 0)
-		fl_die(1, "%s: gzip: decompression failed", name);
 }
 
 int
@@ -95,9 +72,9 @@ main(int argc, char *argv[])
 	}
 	fl_map_init(&map);
 	if (optind == argc)
-		process("-");
+		fl_each("-", MAXLINE, add);
 	for (; optind < argc; optind++)
-		process(argv[optind]);
+		fl_each(argv[optind], MAXLINE, add);
 	fl_map_print(&map, limit);
 	fl_finish();
 	return 0;

@@ -73,28 +73,6 @@ tagline(const char *name, uint64_t line, const char *s, size_t n)
 }
 
 static void
-process(const char *name)
-{
-	struct fl_rd r;
-	char *s;
-	size_t n;
-	int k;
-
-	if (fl_rd_open(&r, name, MAXLINE) < 0)
-		fl_die(1, "%s:", name);
-	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
-		if (r.toolong)
-			fl_linewarn(name, r.lineno, "line longer than %d bytes", MAXLINE);
-		else
-			tagline(name, r.lineno, s, n);
-	}
-	if (k < 0)
-		fl_die(1, "%s: read error:", name);
-	if (fl_rd_close(&r) < 0)
-		fl_die(1, "%s: gzip: decompression failed", name);
-}
-
-static void
 parsecols(const char *arg)
 {
 	const char *comma = strchr(arg, ',');
@@ -140,9 +118,9 @@ main(int argc, char *argv[])
 	if (check)
 		return lk.problems ? 1 : 0;
 	if (optind == argc)
-		process("-");
+		fl_each("-", MAXLINE, tagline);
 	for (; optind < argc; optind++)
-		process(argv[optind]);
+		fl_each(argv[optind], MAXLINE, tagline);
 	fl_finish();
 	return 0;
 }

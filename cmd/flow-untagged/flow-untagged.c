@@ -17,34 +17,18 @@ usage(int status)
 	exit(status);
 }
 
+/* untagged -- a record whose last field is Untagged, without it */
 static void
-process(const char *name)
+untagged(const char *name, uint64_t lineno, const char *s, size_t n)
 {
-	struct fl_rd r;
-	char *s;
-	size_t n;
-	int k;
-
-	if (fl_rd_open(&r, name, MAXLINE) < 0)
-		fl_die(1, "%s:", name);
-	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
-		if (r.toolong) {
-			fl_linewarn(name, r.lineno, "line longer than %d bytes", MAXLINE);
-			continue;
-		}
-		if (!memchr(s, '\t', n)) {
-			fl_linewarn(name, r.lineno, "no TAB-separated tag column");
-			continue;
-		}
-		if (n >= 9 && memcmp(s + n - 9, "\tUntagged", 9) == 0) {
-			fl_put(s, n - 9);
-			fl_putc('\n');
-		}
+	if (!memchr(s, '\t', n)) {
+		fl_linewarn(name, lineno, "no TAB-separated tag column");
+		return;
 	}
-	if (k < 0)
-		fl_die(1, "%s: read error:", name);
-	if (fl_rd_close(&r) < 0)
-		fl_die(1, "%s: gzip: decompression failed", name);
+	if (n >= 9 && memcmp(s + n - 9, "\tUntagged", 9) == 0) {
+		fl_put(s, n - 9);
+		fl_putc('\n');
+	}
 }
 
 int
@@ -61,9 +45,9 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind == argc)
-		process("-");
+		fl_each("-", MAXLINE, untagged);
 	for (; optind < argc; optind++)
-		process(argv[optind]);
+		fl_each(argv[optind], MAXLINE, untagged);
 	fl_finish();
 	return 0;
 }

@@ -1,0 +1,27 @@
+/* each.c -- the read loop the TSV filters share */
+#include "flow.h"
+
+/* fl_each -- every line of the file name ("-" standard input) to fn; a
+ * line longer than maxline is reported and skipped; a file that cannot be
+ * opened or read, or a gzip stream that fails, ends the program (exit 1) */
+void
+fl_each(const char *name, size_t maxline, fl_linefn *fn)
+{
+	struct fl_rd r;
+	char *s;
+	size_t n;
+	int k;
+
+	if (fl_rd_open(&r, name, maxline) < 0)
+		fl_die(1, "%s:", name);
+	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
+		if (r.toolong)
+			fl_linewarn(name, r.lineno, "line longer than %zu bytes", maxline);
+		else
+			fn(name, r.lineno, s, n);
+	}
+	if (k < 0)
+		fl_die(1, "%s: read error:", name);
+	if (fl_rd_close(&r) < 0)
+		fl_die(1, "%s: gzip: decompression failed", name);
+}
