@@ -306,8 +306,13 @@ keycsv Port,Protocol,Count "$tmp/untagged.tsv" >"$tmp/untagged_flows.csv"
 			{ print }'
 } >"$tmp/error.log" || die "$outdir: write error"
 
-(cd "$tmp" && mv -f output.csv tag_counts.csv port_protocol_counts.csv \
-	untagged_flows.csv error.log ..) || die "$outdir: cannot write the outputs"
+# replace all five or none: look before renaming anything
+outs="output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log"
+for f in $outs; do
+	[ -d "$outdir/$f" ] && die "$outdir/$f: Is a directory"
+done
+# shellcheck disable=SC2086 # five plain names
+(cd "$tmp" && mv -f $outs .. 2>/dev/null) || die "$outdir: cannot write the outputs"
 
 # the summary: totals and the top tags as bars scaled to the terminal
 if [ "$quiet" = 0 ]; then
