@@ -24,9 +24,8 @@ struct item {
 static const struct fl_map *sorting;
 
 static int
-cmp(const void *a, const void *b)
+cmp(const struct item *x, const struct item *y)
 {
-	const struct item *x = a, *y = b;
 	const struct fl_ent *ex, *ey;
 
 	if (x->count != y->count)
@@ -92,17 +91,53 @@ decorate(const struct fl_map *m, size_t i, struct item *it)
 	}
 }
 
+/* msort -- a stable bottom-up merge sort of n items, tmp as large; the
+ * items move by assignment, not by memcpy calls as qsort's would */
+static struct item *
+msort(struct item *a, struct item *tmp, size_t n)
+{
+	size_t width, i;
+
+	/* runs of 8 by insertion first: fewer passes over memory */
+	for (i = 0; i < n; i += 8) {
+		size_t e = i + 8 < n ? i + 8 : n, j, k;
+		for (j = i + 1; j < e; j++) {
+			struct item t = a[j];
+			for (k = j; k > i && cmp(&t, &a[k - 1]) < 0; k--)
+				a[k] = a[k - 1];
+			a[k] = t;
+		}
+	}
+	for (width = 8; width < n; width *= 2) {
+		struct item *t;
+		for (i = 0; i < n; i += 2 * width) {
+			size_t l = i, m = i + width < n ? i + width : n;
+			size_t h = i + 2 * width < n ? i + 2 * width : n, r = m, o = i;
+			while (l < m && r < h)
+				tmp[o++] = cmp(&a[r], &a[l]) < 0 ? a[r++] : a[l++];
+			while (l < m)
+				tmp[o++] = a[l++];
+			while (r < h)
+				tmp[o++] = a[r++];
+		}
+		t = a;
+		a = tmp;
+		tmp = t;
+	}
+	return a;
+}
+
 /* fl_map_print -- "key<TAB>count" lines, at most limit */
 void
 fl_map_print(struct fl_map *m, uint64_t limit)
 {
-	struct item *it = emalloc((m->nent ? m->nent : 1) * sizeof(*it));
+	struct item *buf = emalloc((m->nent ? m->nent : 1) * 2 * sizeof(*buf)), *it = buf;
 	size_t i;
 
 	for (i = 0; i < m->nent; i++)
 		decorate(m, i, &it[i]);
 	sorting = m;
-	qsort(it, m->nent, sizeof(*it), cmp);
+	it = msort(it, buf + m->nent, m->nent);
 	for (i = 0; i < m->nent && i < limit; i++) {
 		struct fl_ent *e = &m->ent[it[i].ent];
 		fl_put(FL_MAPKEY(m, e), e->len);
@@ -110,5 +145,5 @@ fl_map_print(struct fl_map *m, uint64_t limit)
 		fl_putu(e->val);
 		fl_putc('\n');
 	}
-	free(it);
+	free(buf);
 }

@@ -1,5 +1,8 @@
 /* keycmp.c -- the order of counted keys: field by field (TAB-separated),
- * numerically where both fields are decimal numbers, else by bytes */
+ * numerically where both fields are decimal numbers, else by bytes. The
+ * rule can go round in a circle (63 < 243 by value, 243 < 3pc and 3pc < 63
+ * by bytes); keys caught in such a circle keep the order a stable sort of
+ * their first appearance gives them. */
 #include <string.h>
 
 #include "flow.h"
@@ -33,7 +36,7 @@ numcmp(const char *a, size_t an, const char *b, size_t bn)
 	if (an != bn)
 		return an < bn ? -1 : 1;
 	c = memcmp(a, b, an);
-	return c ? c : bytecmp(a0, an0, b0, bn0);    /* 7 before 07: a total order */
+	return c ? c : bytecmp(a0, an0, b0, bn0);    /* 07 before 7: equal values in a fixed order */
 }
 
 int
