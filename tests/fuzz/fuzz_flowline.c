@@ -1,0 +1,233 @@
+/* fuzz_flowline -- fl_parse on every line of the input: once with the
+ * version 2 default format, once with the first line read as a header
+ * (fl_fmt_header) and a few -f selections (fl_fmt_select). Checks the
+ * invariants a caller relies on: fields inside the line, no blank inside a
+ * field, the key in range, the error field in range. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow.h"
+
+#define CHECK(c) do { if (!(c)) abort(); } while (0)
+
+static int
+isblank_(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* fields -- the reference splitter: the field count, and where the first
+ * FL_MAXF fields start and how long they are */
+static int
+fields(const char *s, size_t n, size_t *start, size_t *len)
+{
+	size_t i;
+	int k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (isblank_(s[i]))
+			continue;
+		if (i == 0 || isblank_(s[i - 1])) {
+			if (k < FL_MAXF) {
+				start[k] = i;
+				len[k] = 0;
+			}
+			k++;
+		}
+		if (k <= FL_MAXF)
+			len[k - 1]++;
+	}
+	return k;
+}
+
+/* ieq -- s (n bytes, any case) equals the lowercase word w */
+static int
+ieq(const char *w, const char *s, size_t n)
+{
+	size_t i;
+
+	if (strlen(w) != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		if (c != w[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* refkind -- the SPEC's rules, written plainly */
+static int
+refkind(const struct fl_fmt *fmt, const char *s, int k, const size_t *start,
+    const size_t *len, int *err, unsigned *port, unsigned *proto)
+{
+	const char *f;
+	size_t fn;
+	uint64_t v;
+	int d = fmt->dstport, p = fmt->protocol, st = fmt->status;
+
+	if (k == 0 || s[start[0]] == '#')
+		return FL_SKIP;
+	f = s + start[0];
+	fn = len[0];
+	if (fn >= 3 && f[0] == '$' && f[1] == '{' && f[fn - 1] == '}') {
+		f += 2;
+		fn -= 3;
+	}
+	if (ieq("version", f, fn))
+		return FL_HEADER;
+	if (k != fmt->nfields) {
+		*err = FL_ECOUNT;
+		return FL_MALFORMED;
+	}
+	if (st >= 0 && (ieq("nodata", s + start[st], len[st]) ||
+	    ieq("skipdata", s + start[st], len[st])))
+		return FL_NODATA;
+	if ((len[d] == 1 && s[start[d]] == '-') || (len[p] == 1 && s[start[p]] == '-'))
+		return FL_NODATA;
+	if (fl_udec(s + start[d], len[d], 65535, &v) < 0) {
+		*err = FL_EPORT;
+		return FL_MALFORMED;
+	}
+	*port = (unsigned)v;
+	if (fl_udec(s + start[p], len[p], 255, &v) < 0) {
+		*err = FL_EPROTO;
+		return FL_MALFORMED;
+	}
+	*proto = (unsigned)v;
+	return FL_FLOW;
+}
+
+/* same -- field i of r is where the reference put it */
+static void
+same(const struct fl_rec *r, int i, const char *s, const size_t *start, const size_t *len)
+{
+	CHECK(i >= 0 && i < FL_MAXF);
+	CHECK(r->f[i] == s + start[i]);
+	CHECK(r->fn[i] == len[i]);
+}
+
+static void
+check(const struct fl_fmt *fmt, const char *s, size_t n)
+{
+	static struct fl_rec r;
+	static size_t start[FL_MAXF], len[FL_MAXF];
+	int k, i, kind, want, err = 0;
+	unsigned port = 0, proto = 0;
+
+	memset(&r, 0xa5, sizeof(r));
+	kind = fl_parse(fmt, s, n, &r);
+	k = fields(s, n, start, len);
+	CHECK(r.nf == k);
+	want = refkind(fmt, s, k, start, len, &err, &port, &proto);
+	CHECK(kind == want);
+	switch (kind) {
+	case FL_FLOW:
+		CHECK(r.port == port && r.proto == proto);
+		for (i = 0; i < fmt->nsel; i++) {
+			CHECK(fmt->sel[i] >= 0 && fmt->sel[i] < r.nf);
+			same(&r, fmt->sel[i], s, start, len);
+		}
+		{
+			size_t nl;
+			const char *name = fl_proto_name(r.proto, &nl);
+			CHECK(nl > 0 && nl < 32 && fl_proto_parse(name, nl) == (int)r.proto);
+		}
+		/* fall through: the key and status fields are set for these too */
+	case FL_NODATA:
+	case FL_MALFORMED:
+		if (kind == FL_MALFORMED) {
+			CHECK(r.err == err);
+			if (err == FL_ECOUNT)
+				break;
+			CHECK(r.errfield == (err == FL_EPORT ? fmt->dstport : fmt->protocol));
+			(void)fl_quote(r.f[r.errfield], r.fn[r.errfield]);
+		}
+		same(&r, fmt->dstport, s, start, len);
+		same(&r, fmt->protocol, s, start, len);
+		if (fmt->status >= 0)
+			same(&r, fmt->status, s, start, len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* each -- call check on every line, as the reader would hand it out */
+static void
+each(const struct fl_fmt *fmt, const char *s, size_t n)
+{
+	while (n) {
+		const char *nl = memchr(s, '\n', n);
+		size_t len = nl ? (size_t)(nl - s) : n;
+		size_t ln = len;
+		if (ln && s[ln - 1] == '\r')
+			ln--;
+		{
+			/* each line in a buffer of its own: ASan sees a read past its end */
+			char *own = malloc(ln ? ln : 1);
+			memcpy(own, s, ln);
+			check(fmt, own, ln);
+			free(own);
+		}
+		if (!nl)
+			break;
+		s = nl + 1;
+		n -= len + 1;
+	}
+}
+
+static const char *const sels[][5] = {
+	{ "dstport", "protocol", "bytes", "action", NULL },
+	{ "srcaddr", "dstaddr", NULL },
+	{ "protocol", "log-status", "vpc-id", "tcp-flags", NULL },
+	{ "dstport", NULL },
+};
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* a private copy: the harness must not read past the end */
+	char *buf = malloc(size ? size : 1);
+	struct fl_fmt fmt, hdr;
+	const char *why, *missing, *nl;
+	size_t i, hn;
+
+	memcpy(buf, data, size);
+	memset(&fmt, 0, sizeof(fmt));
+	fl_fmt_default(&fmt);
+	each(&fmt, buf, size);
+
+	nl = memchr(buf, '\n', size);
+	hn = nl ? (size_t)(nl - buf) : size;
+	memset(&hdr, 0, sizeof(hdr));
+	fl_fmt_default(&hdr);
+	if (fl_fmt_header(&hdr, buf, hn, &why) == 0) {
+		CHECK(hdr.nfields > 0 && hdr.nfields <= FL_MAXF);
+		CHECK(hdr.dstport >= 0 && hdr.dstport < hdr.nfields);
+		CHECK(hdr.protocol >= 0 && hdr.protocol < hdr.nfields);
+		CHECK(hdr.status < hdr.nfields);
+		for (i = 0; i < (size_t)hdr.nfields; i++)
+			CHECK(strlen(hdr.names[i]) < sizeof(hdr.names[i]));
+		hdr.nsel = 0;
+		each(&hdr, nl ? nl + 1 : buf + size, nl ? size - hn - 1 : 0);
+		for (i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
+			struct fl_fmt f = hdr;
+			int j;
+			f.nsel = 0;
+			for (j = 0; sels[i][j]; j++)
+				f.selname[f.nsel++] = sels[i][j];
+			if (fl_fmt_select(&f, &missing) == 0)
+				each(&f, nl ? nl + 1 : buf + size, nl ? size - hn - 1 : 0);
+			else
+				CHECK(missing != NULL);
+		}
+	} else {
+		CHECK(why != NULL);
+	}
+	free(buf);
+	return 0;
+}
