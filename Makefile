@@ -71,6 +71,8 @@ lint:
 check: all asan lint
 	$(BATS) tests
 	FLOWTAG_BIN=$$(pwd)/build-asan/bin ASAN_OPTIONS=detect_leaks=1 $(BATS) tests
+	@if command -v clang >/dev/null 2>&1; then sh tests/fuzz/run.sh 5; \
+	else echo "check: no clang, fuzz smoke run skipped"; fi
 
 demo: all
 	rm -rf demo-out && mkdir demo-out
