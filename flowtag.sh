@@ -201,14 +201,23 @@ else
 	n=0
 	for f; do
 		if [ -f "$f" ] && ! isgzip "$f"; then
-			# byte ranges: flow-parse -r takes the lines that start in each
+			# byte ranges: flow-parse -r takes the lines that start in
+			# each. A later range first passes over the bytes before it
+			# (about a fifth of the cost of parsing them), so the later
+			# ranges are shorter: range k starts at
+			# size * (1 - 0.8^k) / (1 - 0.8^jobs)
 			size=$(wc -c <"$f" | tr -d ' ')
-			k=0
-			while [ "$k" -lt "$jobs" ]; do
-				part "$n" -r "$((size * k / jobs)):$((size * (k + 1) / jobs))" -- "$f"
+			awk -v size="$size" -v n="$jobs" 'BEGIN {
+				d = 1 - 0.8 ^ n; prev = 0
+				for (k = 1; k <= n; k++) {
+					b = k == n ? size : int(size * (1 - 0.8 ^ k) / d)
+					printf "%.0f:%.0f\n", prev, b; prev = b
+				}
+			}' >"$tmp/ranges"
+			while read -r r; do
+				part "$n" -r "$r" -- "$f"
 				n=$((n + 1))
-				k=$((k + 1))
-			done
+			done <"$tmp/ranges"
 		else
 			part "$n" -- "$f"
 			n=$((n + 1))
