@@ -217,26 +217,10 @@ flow-tag: long.tsv:3: dstport 'b' is not a number 0..65535" "$(cat err)"
 		run -0 to_files $p - < empty
 		[ ! -s out ] && [ ! -s err ] || { echo "$p -" >&2; false; }
 	done
+	# the full output.csv of an empty log is pinned in flowtag.bats
 	mkdir o
 	run -0 --separate-stderr flowtag.sh -l "$SAMPLE_LOOKUP" -o o empty
-	same_text "Tag Counts:
-Tag,Count
-Untagged,0
-
-Port/Protocol Combination Counts:
-Port,Protocol,Count
-
-Untagged Flows:
-Port,Protocol,Count
-
-Totals:
-Metric,Value
-records,0
-flows,0
-tagged,0
-untagged,0
-nodata,0
-malformed,0" "$(cat o/output.csv)"
+	grep -qx 'records,0' o/output.csv
 	[ ! -s o/error.log ]
 	run -0 flowtag.sh -q -l empty -o o "$SAMPLE_LOG"
 	same_text "$(printf 'Tag,Count\nUntagged,14')" "$(cat o/tag_counts.csv)"
