@@ -110,6 +110,6 @@ uninstall:
 
 clean:
 	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen
-	rm -rf build-asan demo-out
+	rm -rf build-asan build-fuzz demo-out
 
 .PHONY: all asan fuzz fuzz-smoke valgrind lint check demo bench install uninstall clean
