@@ -122,22 +122,8 @@ ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 
 fsize() { wc -c <"$1" | tr -d ' '; }
 
-# gen FILE ARGS...: FILE from flowgen ARGS unless a stamp says it is there
-gen() {
-	f=$1
-	shift
-	want="flowgen $*"
-	if [ -f "$f" ] && [ -f "$f.stamp" ] &&
-		[ "$(cat "$f.stamp")" = "$want $(fsize "$f")" ]; then
-		return 0
-	fi
-	printf '%s: generating %s (%s)\n' "$prog" "$f" "$want" >&2
-	rm -f -- "$f.stamp"
-	"$flowgen" "$@" >"$f" || die "flowgen failed"
-	printf '%s %s\n' "$want" "$(fsize "$f")" >"$f.stamp"
-}
-
-# genpipe FILE CMD ARGS...: FILE from flowgen ARGS | CMD, stamped likewise
+# genpipe FILE CMD ARGS...: FILE from flowgen ARGS | CMD, unless a stamp
+# says it is there
 genpipe() {
 	f=$1
 	cmd=$2
@@ -151,6 +137,13 @@ genpipe() {
 	rm -f -- "$f.stamp"
 	"$flowgen" "$@" | "$cmd" 2>/dev/null >"$f" || die "$cmd failed"
 	printf '%s %s\n' "$want" "$(fsize "$f")" >"$f.stamp"
+}
+
+# gen FILE ARGS...: FILE from flowgen ARGS alone
+gen() {
+	f=$1
+	shift
+	genpipe "$f" cat "$@"
 }
 
 log=$dir/flows.log
