@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* err.c: messages start with the program name */
 extern const char *fl_prog;
@@ -76,13 +77,52 @@ struct fl_rd {
 	uint64_t nread;          /* bytes read */
 	long gzpid, feedpid;
 	int srcfd;               /* a gzip file, read by gzip, or -1 */
+	size_t tabfrom, tabat;   /* no tab in buf[tabfrom, tabat): fl_rd_tabfree */
+	int tabok;               /* tabfrom and tabat hold for this buffer */
 };
 int fl_rd_open(struct fl_rd *r, const char *name, size_t maxline);
 int fl_rd_line(struct fl_rd *r, char **line, size_t *len);
 int fl_rd_skipto(struct fl_rd *r, uint64_t until, char **line, size_t *len);
 int fl_rd_close(struct fl_rd *r);
+int fl_rd_tabscan(struct fl_rd *r, const char *line, size_t len);
 int fl_rd_isgzip(const struct fl_rd *r);
 uint64_t fl_rd_srcpos(const struct fl_rd *r);
+
+/* fl_rd_next -- fl_rd_line, with its common case inline: a whole line in
+ * the buffer */
+static inline int
+fl_rd_next(struct fl_rd *r, char **line, size_t *len)
+{
+	char *s = r->buf + r->pos, *nl;
+	size_t n;
+
+	if (r->skipping || r->pos == r->end ||
+	    (nl = (char *)memchr(s, '\n', r->end - r->pos)) == NULL ||
+	    (size_t)(nl - s) > r->maxline)
+		return fl_rd_line(r, line, len);
+	n = (size_t)(nl - s);
+	r->pos += n + 1;
+	r->toolong = 0;
+	r->lineoff = r->off;
+	r->off += n + 1;
+	r->lineno++;
+	if (n && s[n - 1] == '\r')
+		n--;
+	*line = s;
+	*len = n;
+	return 1;
+}
+
+/* fl_rd_tabfree -- whether the line just returned (line, len) holds no tab */
+static inline int
+fl_rd_tabfree(struct fl_rd *r, const char *line, size_t len)
+{
+	size_t a = (size_t)(line - r->buf);
+
+	if (r->tabok && r->tabfrom <= a && a <= r->tabat)
+		return a + len <= r->tabat;
+	return fl_rd_tabscan(r, line, len);
+}
 
 /* each.c: the read loop of the TSV filters */
 typedef void fl_linefn(const char *name, uint64_t lineno, const char *s, size_t n);
@@ -102,6 +142,7 @@ struct fl_fmt {
 	int selkind[FL_MAXSEL];          /* 0 raw, 1 dstport, 2 protocol */
 	const char *measname;            /* a field to sum instead of counting */
 	int measure;                     /* its index, -1 if none */
+	int quick;                       /* plain flow lines may take the fast path */
 	char names[FL_MAXF][32];
 };
 struct fl_rec {                      /* f/fn: see fl_parse */
@@ -117,6 +158,7 @@ int fl_fmt_header(struct fl_fmt *fmt, const char *s, size_t n, const char **why)
 int fl_fmt_select(struct fl_fmt *fmt, const char **missing);
 int fl_field_known(const char *name, size_t n);
 int fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r);
+int fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r);
 
 /* csv.c: RFC 4180 records from a buffer in memory */
 #define FL_CSV_MAXF 256

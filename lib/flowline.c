@@ -65,6 +65,20 @@ fl_field_known(const char *name, size_t n)
 	return 0;
 }
 
+/* setquick -- whether fl_parse may try the fast path: protocol right after
+ * dstport, log-status last or absent, and no other field wanted */
+static void
+setquick(struct fl_fmt *fmt)
+{
+	int i;
+
+	fmt->quick = fmt->dstport >= 0 && fmt->protocol == fmt->dstport + 1 &&
+	    (fmt->status < 0 || fmt->status == fmt->nfields - 1) && fmt->measure < 0;
+	for (i = 0; i < fmt->nsel; i++)
+		if (fmt->sel[i] >= 0 && fmt->sel[i] != fmt->dstport && fmt->sel[i] != fmt->protocol)
+			fmt->quick = 0;
+}
+
 static void
 setroles(struct fl_fmt *fmt)
 {
@@ -82,6 +96,7 @@ setroles(struct fl_fmt *fmt)
 	for (i = 0; i < fmt->nsel; i++)
 		fmt->sel[i] = -1;
 	fmt->measure = -1;
+	setquick(fmt);
 }
 
 void
@@ -347,6 +362,7 @@ fl_fmt_select(struct fl_fmt *fmt, const char **missing)
 		}
 		fmt->measure = j;
 	}
+	setquick(fmt);
 	return 0;
 }
 
@@ -415,10 +431,84 @@ slowparse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	return classify(fmt, r, 0, 0);
 }
 
+#define SP 0x2020202020202020ULL
+
+/* spacestarts -- the field starts in word x of a line without tabs: 0x80 on
+ * each byte that is not a space and follows one; *prev carries the last
+ * byte's spaceness into the next word */
+static inline uint64_t
+spacestarts(uint64_t x, uint64_t *prev)
+{
+	uint64_t t = x ^ SP, b, st;
+
+	b = ~(((t & L7) + L7) | t) & HI;
+	st = ((b << 8) | *prev) & (b ^ HI);
+	*prev = b >> 56;
+	return st;
+}
+
+/* quick -- the fast path for a plain flow line: single spaces around the
+ * key, a digits-only dstport and protocol, log-status "OK" (or none). Returns
+ * FL_FLOW with the key in r, or -1 to let the full parser decide; it never
+ * decides anything else. The caller has made sure there is no tab.
+ * Two passes over the words of the line, without storing anything: up to
+ * the word holding field t, counting the field starts word by word; after
+ * it, only summing them per byte lane. */
+static inline int
+quick(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
+{
+	uint64_t prev = 0x80, st, c, acc, v;
+	size_t nw = n / 8, w, p, q, len;
+	int k = 0, t = fmt->dstport;
+
+	if (n == 0 || n > 8 * 255 || s[0] == ' ' || s[0] == '#' || s[0] == '$' ||
+	    (s[0] | 0x20) == 'v')
+		return -1;
+	if (fmt->status >= 0 && (n < 3 || s[n - 1] != 'K' || s[n - 2] != 'O' || s[n - 3] != ' '))
+		return -1;
+	for (w = 0;; w++) {
+		if (w == nw)
+			return -1;      /* field t in the last partial word: rare */
+		st = spacestarts(load8(s + 8 * w), &prev);
+		c = ((st >> 7) * ONES) >> 56;
+		if (k + (int)c > t)
+			break;
+		k += (int)c;
+	}
+	p = 8 * w + lowbyte(zeros(((st >> 7) * ONES) ^ ((uint64_t)(t - k + 1) * ONES)) & st);
+	k += (int)c;
+	acc = 0;
+	for (w++; w < nw; w++)
+		acc += spacestarts(load8(s + 8 * w), &prev) >> 7;
+	if (n % 8)
+		acc += spacestarts(tailword(s, n, 8 * nw) | (SP << (8 * (n % 8))), &prev) >> 7;
+	acc = (acc & 0x00ff00ff00ff00ffULL) + ((acc >> 8) & 0x00ff00ff00ff00ffULL);
+	k += (int)((acc * 0x0001000100010001ULL) >> 48);
+	if (k != fmt->nfields)
+		return -1;
+	if (num(s, n, p, &v, &len) < 0 || v > 65535)
+		return -1;
+	r->port = (unsigned)v;
+	r->f[t] = s + p;
+	r->fn[t] = len;
+	q = p + len + 1;                /* s[p + len] is the space after dstport */
+	if (q >= n || s[q] == ' ' || num(s, n, q, &v, &len) < 0 || v > 255)
+		return -1;
+	r->proto = (unsigned)v;
+	r->f[t + 1] = s + q;
+	r->fn[t + 1] = len;
+	if (fmt->status >= 0) {
+		r->f[fmt->status] = s + n - 2;
+		r->fn[fmt->status] = 2;
+	}
+	r->nf = k;
+	return FL_FLOW;
+}
+
 /* fl_parse -- classify one line (without its newline) and take its key;
  * r->f and r->fn are set for the key, the status and the -f fields */
-int
-fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
+static inline int
+parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, struct fl_rec *r)
 {
 	static int le = -1;
 	size_t nw, wt, p, q, first = 0;
@@ -430,10 +520,13 @@ fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	if (!le || n > 8 * (FASTWORDS - 1))
 		return slowparse(fmt, s, n, r);
 	t = fmt->dstport;
-	if (memchr(s, '\t', n))
+	if (!notab && memchr(s, '\t', n)) {
 		k = scan(s, n, t, 1, &nw, &wt);
-	else
+	} else {
+		if (fmt->quick && quick(fmt, s, n, r) == FL_FLOW)
+			return FL_FLOW;
 		k = scan(s, n, t, 0, &nw, &wt);
+	}
 	r->nf = k;
 	if (k == 0)
 		return FL_SKIP;
@@ -497,4 +590,17 @@ fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 		r->fn[t] = fieldlen(s, n, q);
 	}
 	return FL_FLOW;
+}
+
+int
+fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
+{
+	return parse(fmt, s, n, 0, r);
+}
+
+/* fl_parse_notab -- fl_parse on a line the caller knows has no tab */
+int
+fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
+{
+	return parse(fmt, s, n, 1, r);
 }

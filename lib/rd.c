@@ -109,6 +109,7 @@ startgzip(struct fl_rd *r)
 		close(r->fd);
 	r->fd = out[0];
 	r->pos = r->end = 0;
+	r->tabok = 0;
 	r->nread = 0;
 	return 0;
 }
@@ -183,6 +184,7 @@ fill(struct fl_rd *r)
 {
 	ssize_t n;
 
+	r->tabok = 0;
 	if (r->pos > 0) {
 		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
 		r->end -= r->pos;
@@ -335,6 +337,21 @@ fl_rd_skipto(struct fl_rd *r, uint64_t until, char **line, size_t *len)
 		if (fill(r) < 0)
 			return -1;
 	}
+}
+
+/* fl_rd_tabscan -- fl_rd_tabfree past the known stretch: one memchr runs to
+ * the next tab in the buffer and is kept, so a file without tabs costs one
+ * pass per buffer, not one per line */
+int
+fl_rd_tabscan(struct fl_rd *r, const char *line, size_t len)
+{
+	size_t a = (size_t)(line - r->buf);
+	const char *t = memchr(line, '\t', r->end - a);
+
+	r->tabfrom = a;
+	r->tabat = t ? (size_t)(t - r->buf) : r->end;
+	r->tabok = 1;
+	return a + len <= r->tabat;
 }
 
 /* fl_rd_close -- 0, or -1 when gzip failed (truncated or corrupt input) */

@@ -25,7 +25,7 @@ static uint64_t progdone;
 static int ranged;
 static uint64_t rstart, rend = UINT64_MAX;
 static uint64_t nrec, nflow, nnodata, nmal, nbytes;
-static unsigned char warned[256];
+static unsigned char seen[256];
 
 static void
 usage(int status)
@@ -39,10 +39,11 @@ usage(int status)
 static void
 checkname(unsigned proto, const char *name, uint64_t line)
 {
-	if (!warned[proto] && !fl_proto_has_keyword(proto)) {
-		warned[proto] = 1;
-		fl_linewarn(name, line, "warning: protocol %u has no IANA keyword, named '%u'",
-		    proto, proto);
+	if (!seen[proto]) {
+		seen[proto] = 1;      /* looked at: once per protocol */
+		if (!fl_proto_has_keyword(proto))
+			fl_linewarn(name, line, "warning: protocol %u has no IANA keyword, named '%u'",
+			    proto, proto);
 	}
 }
 
@@ -235,7 +236,7 @@ process(const char *name)
 	}
 	if (k < 0)
 		fl_die(1, "%s: read error:", name);
-	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
+	while ((k = fl_rd_next(&r, &s, &n)) > 0) {
 		const char *why;
 
 		if (r.lineoff >= rend)
@@ -253,7 +254,8 @@ process(const char *name)
 			bad(name, r.lineno, &fmt, &rec);
 			continue;
 		}
-		t = fl_parse(&fmt, s, n, &rec);
+		t = fl_rd_tabfree(&r, s, n) ? fl_parse_notab(&fmt, s, n, &rec) :
+		    fl_parse(&fmt, s, n, &rec);
 		if (t == FL_HEADER) {
 			if (fl_fmt_header(&fmt, s, n, &why) < 0)
 				fl_die(1, "%s:%llu: %s", name, (unsigned long long)r.lineno, why);
