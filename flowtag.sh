@@ -136,9 +136,13 @@ fail() {
 	exit 1
 }
 
-# the lookup table first: a bad header is fatal before any flow is read
-flow-tag -l "$lookup" </dev/null >/dev/null 2>"$tmp/lookup.err" ||
-	fail "$tmp/lookup.err" "flow-tag failed on $lookup"
+# the lookup table is checked while the flows are counted: a bad header
+# fails the run once the counting is done (the outputs are left alone)
+{
+	flow-tag -l "$lookup" </dev/null >/dev/null 2>"$tmp/lookup.err"
+	echo $? >"$tmp/lookup.st"
+} &
+pids="$pids $!"
 
 # part I [flow-parse arguments] -- count the flows of one piece in the
 # background; flow-parse -c prints what flow-parse | flow-count would
@@ -159,9 +163,11 @@ part() {
 
 # progress: on a terminal only, one line rewritten until the parts are done
 total_bytes=0
-for f; do
-	[ -f "$f" ] && total_bytes=$((total_bytes + $(wc -c <"$f")))
-done
+if [ -t 2 ]; then
+	for f; do
+		[ -f "$f" ] && total_bytes=$((total_bytes + $(wc -c <"$f")))
+	done
+fi
 watch() {
 	if [ ! -t 2 ]; then
 		wait
@@ -230,28 +236,33 @@ fi
 watch
 pids=
 
+# status NAME -- the status a background job left in $tmp/NAME, or none
+status() {
+	st=
+	[ -f "$tmp/$1" ] && read -r st <"$tmp/$1"
+	[ "$st" = 0 ]
+}
+status lookup.st || fail "$tmp/lookup.err" "flow-tag failed on $lookup"
 for i in $parts; do
-	[ "$(cat "$tmp/st.$i" 2>/dev/null)" = 0 ] || fail "$tmp/err.$i" "flow-parse failed"
+	status "st.$i" || fail "$tmp/err.$i" "flow-parse failed"
 done
 
 # merge: counts add up, so the pieces sum to the whole; one piece is
-# already a finished table
-case $parts in
-" "*" "*)
-	for i in $parts; do cat "$tmp/part.$i"; done | flow-count -s >"$tmp/pp.tsv" ||
-		die "flow-count -s failed"
-	;;
-*)
-	mv "$tmp/part.0" "$tmp/pp.tsv"
-	;;
-esac
-flow-tag -l "$lookup" "$tmp/pp.tsv" >"$tmp/tagged.tsv" 2>/dev/null ||
+# already a finished table. flow-tag loads the lookup table meanwhile.
+merge() {
+	set --
+	for i in $parts; do set -- "$@" "$tmp/part.$i"; done
+	if [ $# -gt 1 ]; then
+		flow-count -s "$@"
+	else
+		cat "$1"
+	fi
+	echo $? >"$tmp/merge.st"
+}
+merge | tee "$tmp/pp.tsv" | flow-tag -l "$lookup" >"$tmp/tagged.tsv" 2>/dev/null ||
 	die "flow-tag failed"
-flow-untagged "$tmp/tagged.tsv" >"$tmp/untagged.tsv" || die "flow-untagged failed"
-{
-	echo "Untagged	0"
-	awk -F '\t' '{ print $4 "\t" $3 }' "$tmp/tagged.tsv"
-} | flow-count -s >"$tmp/tags.tsv" || die "flow-count -s failed"
+status merge.st || die "flow-count -s failed"
+
 # csv HEADER FILE -- a TSV table as CSV, fields with , or " quoted;
 # keycsv for port/protocol tables, whose fields never hold either
 keycsv() {
@@ -268,24 +279,41 @@ csv() {
 	{ for (i = 1; i <= NF; i++) $i = q($i); print }' "$2"
 }
 
+# -n N: the top N rows of the port/protocol tables, counted over all rows
+firstrows() {
+	if [ -n "$top" ]; then head -n "$top" "$1"; else cat "$1"; fi
+}
+pptable() {
+	firstrows "$tmp/pp.tsv" >"$tmp/pp.top" &&
+		keycsv Port,Protocol,Count "$tmp/pp.top" >"$tmp/port_protocol_counts.csv"
+}
+untable() {
+	flow-untagged "$tmp/tagged.tsv" >"$tmp/untagged.tsv" &&
+		firstrows "$tmp/untagged.tsv" >"$tmp/un.top" &&
+		keycsv Port,Protocol,Count "$tmp/un.top" >"$tmp/untagged_flows.csv"
+}
+# the two port/protocol tables in the background, the tag table here
+{ pptable; echo $? >"$tmp/pp.st"; } &
+{ untable; echo $? >"$tmp/un.st"; } &
+{
+	echo "Untagged	0"
+	awk -F '\t' '{ print $4 "\t" $3 }' "$tmp/tagged.tsv"
+} | flow-count -s >"$tmp/tags.tsv" || die "flow-count -s failed"
+csv Tag,Count "$tmp/tags.tsv" >"$tmp/tag_counts.csv" || die "$outdir: write error"
+
 # the totals: the pieces' counts and the tag table's, summed exactly
 # (64-bit) by flow-count -s; every value is digits, every name a word
 {
-	for i in $parts; do cat "$tmp/tot.$i"; done
+	cat "$tmp"/tot.*
 	awk -F '\t' '{ print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 }' "$tmp/tags.tsv"
 } | flow-count -s >"$tmp/totals.tsv" || die "flow-count -s failed"
 records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0
 eval "$(awk -F '\t' '$1 ~ /^(records|flows|nodata|malformed|bytes|tagged|untagged)$/ &&
 	$2 ~ /^[0-9]+$/ { print $1 "=" $2 }' "$tmp/totals.tsv")"
 
-csv Tag,Count "$tmp/tags.tsv" >"$tmp/tag_counts.csv"
-# -n N: the top N rows of the port/protocol tables, counted over all rows
-if [ -n "$top" ]; then
-	head -n "$top" "$tmp/pp.tsv" >"$tmp/pp.top" && mv "$tmp/pp.top" "$tmp/pp.tsv"
-	head -n "$top" "$tmp/untagged.tsv" >"$tmp/un.top" && mv "$tmp/un.top" "$tmp/untagged.tsv"
-fi
-keycsv Port,Protocol,Count "$tmp/pp.tsv" >"$tmp/port_protocol_counts.csv"
-keycsv Port,Protocol,Count "$tmp/untagged.tsv" >"$tmp/untagged_flows.csv"
+wait
+status pp.st || die "$outdir: write error"
+status un.st || die "flow-untagged failed"
 {
 	echo "Tag Counts:"
 	cat "$tmp/tag_counts.csv"
@@ -308,12 +336,14 @@ keycsv Port,Protocol,Count "$tmp/untagged.tsv" >"$tmp/untagged_flows.csv"
 
 # error.log: the lookup table's problems, then the flow logs' in input
 # order; a protocol number without a keyword is reported once
-{
-	cat "$tmp/lookup.err"
-	for i in $parts; do cat "$tmp/err.$i"; done |
-		awk '/: warning: protocol [0-9]+ has no IANA keyword, named / { if (seen[$NF]++) next }
-			{ print }'
-} >"$tmp/error.log" || die "$outdir: write error"
+errlog() {
+	cat "$tmp/lookup.err" || return
+	set --
+	for i in $parts; do set -- "$@" "$tmp/err.$i"; done
+	awk '/: warning: protocol [0-9]+ has no IANA keyword, named / { if (seen[$NF]++) next }
+		{ print }' "$@"
+}
+errlog >"$tmp/error.log" || die "$outdir: write error"
 
 # replace all five or none: look before renaming anything
 outs="output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log"
