@@ -435,15 +435,15 @@ slowparse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 
 /* spacestarts -- the field starts in word x of a line without tabs: 0x80 on
  * each byte that is not a space and follows one; *prev carries the last
- * byte's spaceness into the next word */
+ * byte's non-spaceness (0x80 set: not a space) into the next word */
 static inline uint64_t
 spacestarts(uint64_t x, uint64_t *prev)
 {
-	uint64_t t = x ^ SP, b, st;
+	uint64_t t = x ^ SP, nb, st;
 
-	b = ~(((t & L7) + L7) | t) & HI;
-	st = ((b << 8) | *prev) & (b ^ HI);
-	*prev = b >> 56;
+	nb = (((t & L7) + L7) | t) & HI;        /* 0x80: not a space */
+	st = nb & ~((nb << 8) | *prev);
+	*prev = nb >> 56;
 	return st;
 }
 
@@ -457,28 +457,45 @@ spacestarts(uint64_t x, uint64_t *prev)
 static inline int
 quick(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 {
-	uint64_t prev = 0x80, st, c, acc, v;
+	uint64_t prev = 0, st, st1, c, c0, acc, v;
 	size_t nw = n / 8, w, p, q, len;
-	int k = 0, t = fmt->dstport;
+	int k = 0, kt, t = fmt->dstport;
 
 	if (n == 0 || n > 8 * 255 || s[0] == ' ' || s[0] == '#' || s[0] == '$' ||
 	    (s[0] | 0x20) == 'v')
 		return -1;
 	if (fmt->status >= 0 && (n < 3 || s[n - 1] != 'K' || s[n - 2] != 'O' || s[n - 3] != ' '))
 		return -1;
-	for (w = 0;; w++) {
-		if (w == nw)
-			return -1;      /* field t in the last partial word: rare */
+	/* the words up to field t's, two at a time: their starts counted */
+	for (w = 0;; w += 2) {
+		if (w + 2 > nw)
+			return -1;      /* field t near the end of the line: rare */
 		st = spacestarts(load8(s + 8 * w), &prev);
-		c = ((st >> 7) * ONES) >> 56;
+		st1 = spacestarts(load8(s + 8 * w + 8), &prev);
+		c = (((st >> 7) + (st1 >> 7)) * ONES) >> 56;
 		if (k + (int)c > t)
 			break;
 		k += (int)c;
 	}
-	p = 8 * w + lowbyte(zeros(((st >> 7) * ONES) ^ ((uint64_t)(t - k + 1) * ONES)) & st);
+	/* field t starts in word w or w + 1 */
+	c0 = ((st >> 7) * ONES) >> 56;
+	kt = k;
+	if (k + (int)c0 <= t) {
+		kt += (int)c0;
+		st = st1;
+		p = 8;
+	} else {
+		p = 0;
+	}
+	p += 8 * w + lowbyte(zeros(((st >> 7) * ONES) ^ ((uint64_t)(t - kt + 1) * ONES)) & st);
 	k += (int)c;
+	/* the rest: only the number of starts, summed per byte lane */
 	acc = 0;
-	for (w++; w < nw; w++)
+	for (w += 2; w + 2 <= nw; w += 2) {
+		acc += spacestarts(load8(s + 8 * w), &prev) >> 7;
+		acc += spacestarts(load8(s + 8 * w + 8), &prev) >> 7;
+	}
+	if (w < nw)
 		acc += spacestarts(load8(s + 8 * w), &prev) >> 7;
 	if (n % 8)
 		acc += spacestarts(tailword(s, n, 8 * nw) | (SP << (8 * (n % 8))), &prev) >> 7;
@@ -523,7 +540,7 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, struct fl_re
 	if (!notab && memchr(s, '\t', n)) {
 		k = scan(s, n, t, 1, &nw, &wt);
 	} else {
-		if (fmt->quick && quick(fmt, s, n, r) == FL_FLOW)
+		if (!notab && fmt->quick && quick(fmt, s, n, r) == FL_FLOW)
 			return FL_FLOW;
 		k = scan(s, n, t, 0, &nw, &wt);
 	}
@@ -602,5 +619,7 @@ fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 int
 fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 {
+	if (fmt->quick && quick(fmt, s, n, r) == FL_FLOW)
+		return FL_FLOW;
 	return parse(fmt, s, n, 1, r);
 }
