@@ -1,4 +1,5 @@
-/* fuzz_flowline -- fl_parse on every line of the input: once with the
+/* fuzz_flowline -- fl_parse (and fl_parse_notab on lines without a tab)
+ * on every line of the input: once with the
  * version 2 default format, once with the first line read as a header
  * (fl_fmt_header) and a few -f selections (fl_fmt_select). Checks the
  * invariants a caller relies on: fields inside the line, no blank inside a
@@ -111,7 +112,7 @@ same(const struct fl_rec *r, int i, const char *s, const size_t *start, const si
 }
 
 static void
-check(const struct fl_fmt *fmt, const char *s, size_t n)
+check(const struct fl_fmt *fmt, const char *s, size_t n, int notab)
 {
 	static struct fl_rec r;
 	static size_t start[FL_MAXF], len[FL_MAXF];
@@ -119,7 +120,7 @@ check(const struct fl_fmt *fmt, const char *s, size_t n)
 	unsigned port = 0, proto = 0;
 
 	memset(&r, 0xa5, sizeof(r));
-	kind = fl_parse(fmt, s, n, &r);
+	kind = notab ? fl_parse_notab(fmt, s, n, &r) : fl_parse(fmt, s, n, &r);
 	k = fields(s, n, start, len);
 	CHECK(r.nf == k);
 	want = refkind(fmt, s, k, start, len, &err, &port, &proto);
@@ -170,7 +171,10 @@ each(const struct fl_fmt *fmt, const char *s, size_t n)
 			/* each line in a buffer of its own: ASan sees a read past its end */
 			char *own = malloc(ln ? ln : 1);
 			memcpy(own, s, ln);
-			check(fmt, own, ln);
+			check(fmt, own, ln, 0);
+			/* what flow-parse calls for a line the reader saw no tab in */
+			if (!memchr(own, '\t', ln))
+				check(fmt, own, ln, 1);
 			free(own);
 		}
 		if (!nl)
