@@ -1,32 +1,176 @@
 /* count.c -- print a map of counts the way every counted table is ordered:
- * count descending, then key ascending (fl_keycmp). Each entry is sorted
- * with its count and the value of its first field beside it, so that most
- * comparisons touch neither the key bytes nor their digits. */
+ * count descending, then key ascending (fl_keycmp).
+ *
+ * The sort is a most-significant-byte-first radix sort on 16-byte items,
+ * a 64-bit sort key beside the record's offset, by three keys in turn:
+ *   0. the count, inverted (descending);
+ *   1. within a count, the first field's class and value (key1 below);
+ *   2. within a count and a numeric first field, the second field's.
+ * A key is only used where its order is the order fl_keycmp gives: a group
+ * with a field it cannot place (a field that starts with a digit but is
+ * not a short plain number: 007, 3pc, 20 digits) goes to the comparison
+ * sort below (cmp, msort), and so do the items that tie on the last key.
+ * Radix buckets whose bytes all agree are skipped, small ones are sorted
+ * by insertion. Groups are printed as they are finished, in order, while
+ * their keys are still in the cache. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "flow.h"
 
+#define REC(m, ref) ((m)->arena + (size_t)(ref) * 8)
+#define SMALL 24                 /* insertion sort up to this many items */
+#define HINT 16                  /* records loaded ahead */
+
 struct item {
+	uint64_t k;              /* the sort key of the current level */
+	uint32_t ref;            /* the record's offset / 8 */
+	uint32_t fl;             /* what fieldkey said of the field */
+};
+#define UNSURE 1         /* the field has no key: it starts with a digit
+                          * but is not all digits */
+#define ODDNUM 2         /* a number with leading zeros or over 18 digits:
+                          * an equal key is not always the same field */
+#define FLEN 0xffffff    /* fl >> 8: the first field's length, or FLEN */
+
+static const struct fl_map *sorting;
+static uint64_t left;            /* rows still to print */
+
+/* the comparison sort: items decorated with the count and both fields */
+struct ditem {
 	uint64_t count;
 	uint64_t first;          /* the first field's value, if NUM1 */
 	uint64_t second;         /* the second field's value if NUM2, else its
 	                          * first 8 bytes, big-endian, zero-padded */
-	uint32_t ent;
+	uint32_t ref;
 	uint32_t flags;
-};                               /* 32 bytes: qsort moves it in place */
+};
 #define NUM1 1           /* first field: 1..18 digits, no leading 0 */
 #define NUM2 2           /* second field: the same */
 #define HAS2 4           /* there is a second field */
 #define DIG2 8           /* the second field is all digits */
 #define FB(it) ((it)->flags >> 8 & 0xff)    /* the second field's first byte */
 
-static const struct fl_map *sorting;
+static struct ditem *dbuf;       /* scratch for the comparison sort */
+static size_t dcap;
+
+static const char *
+reckey(uint32_t ref, size_t *n)
+{
+	const unsigned char *r = REC(sorting, ref);
+	uint32_t len;
+
+	memcpy(&len, r + 8, sizeof(len));
+	*n = len;
+	return (const char *)r + FL_MAPHDR;
+}
+
+static uint64_t
+recval(uint32_t ref)
+{
+	uint64_t v;
+
+	memcpy(&v, REC(sorting, ref), sizeof(v));
+	return v;
+}
+
+/* put -- one row; the count's text is kept while the count repeats */
+static void
+put(uint32_t ref)
+{
+	static char cbuf[24];
+	static size_t cn;
+	static uint64_t last;
+	size_t n;
+	const char *k = reckey(ref, &n);
+	uint64_t v = recval(ref);
+
+	if (v != last || cn == 0) {
+		cbuf[0] = '\t';
+		cn = (size_t)(fl_utoa(cbuf + 1, v) - cbuf);
+		cbuf[cn++] = '\n';
+		last = v;
+	}
+	fl_put(k, n);
+	fl_put(cbuf, cn);
+	left--;
+}
+
+/* The UNSURE items of a group, sorted, waiting to be merged in: one list
+ * for the first field within a count, one for the second field within a
+ * count and first field. */
+static struct {
+	const struct item *u;
+	size_t n, next;
+	int field;               /* 0 first, 1 second */
+} merge[2];
+static int nmerge;
+
+/* field -- field f (0 or 1) of the key of ref; 0 if there is none */
+static int
+field(uint32_t ref, int f, const char **s, size_t *n)
+{
+	size_t len, i;
+	const char *k = reckey(ref, &len);
+
+	for (i = 0; i < len && k[i] != '\t'; i++)
+		;
+	if (f) {
+		if (i == len)
+			return 0;
+		k += i + 1;
+		len -= i + 1;
+		for (i = 0; i < len && k[i] != '\t'; i++)
+			;
+	}
+	*s = k;
+	*n = i;
+	return 1;
+}
+
+/* before -- whether the UNSURE item u goes before x, whose fields before
+ * f are the same: field f decides, by bytes (u's is not a number), and a
+ * key without it goes first */
+static int
+before(uint32_t u, uint32_t x, int f)
+{
+	const char *a, *b;
+	size_t an, bn, kn, ln;
+	int c;
+
+	if (!field(x, f, &b, &bn))
+		return 0;
+	field(u, f, &a, &an);
+	c = memcmp(a, b, an < bn ? an : bn);
+	if (c == 0)
+		c = an < bn ? -1 : an > bn;
+	if (c == 0) {            /* cannot be: one is all digits, one not */
+		a = reckey(u, &kn);
+		b = reckey(x, &ln);
+		c = fl_keycmp(a, kn, b, ln);
+	}
+	return c < 0;
+}
+
+/* emit -- the row of ref, after the waiting UNSURE rows that go before it */
+static void
+emit(uint32_t ref)
+{
+	int d;
+
+	for (d = 0; d < nmerge; d++)
+		while (merge[d].next < merge[d].n && left &&
+		    before(merge[d].u[merge[d].next].ref, ref, merge[d].field))
+			put(merge[d].u[merge[d].next++].ref);
+	if (left)
+		put(ref);
+}
 
 static int
-cmp(const struct item *x, const struct item *y)
+cmp(const struct ditem *x, const struct ditem *y)
 {
-	const struct fl_ent *ex, *ey;
+	const char *kx, *ky;
+	size_t nx, ny;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
@@ -46,9 +190,9 @@ cmp(const struct item *x, const struct item *y)
 				return fx < fy ? -1 : 1;
 		}
 	}
-	ex = &sorting->ent[x->ent];
-	ey = &sorting->ent[y->ent];
-	return fl_keycmp(FL_MAPKEY(sorting, ex), ex->len, FL_MAPKEY(sorting, ey), ey->len);
+	kx = reckey(x->ref, &nx);
+	ky = reckey(y->ref, &ny);
+	return fl_keycmp(kx, nx, ky, ny);
 }
 
 static int
@@ -57,24 +201,36 @@ shortnum(const char *k, size_t n, uint64_t *v)
 	return n > 0 && n <= 18 && (k[0] != '0' || n == 1) && fl_udec(k, n, UINT64_MAX, v) == 0;
 }
 
-static void
-decorate(const struct fl_map *m, size_t i, struct item *it)
+/* fieldlen -- the bytes up to a TAB or the end. Fields are short: a loop
+ * beats a call to memchr, and reads no byte past the key (memchr's wide
+ * loads would pull in the next cache line, seldom already there) */
+static size_t
+fieldlen(const char *s, size_t n)
 {
-	const struct fl_ent *e = &m->ent[i];
-	const char *k = FL_MAPKEY(m, e), *tab = memchr(k, '\t', e->len);
-	size_t n = tab ? (size_t)(tab - k) : e->len, j;
+	size_t i;
 
-	it->count = e->val;
-	it->ent = (uint32_t)i;
+	for (i = 0; i < n && s[i] != '\t'; i++)
+		;
+	return i;
+}
+
+static void
+decorate(uint32_t ref, struct ditem *it)
+{
+	size_t len, n, j;
+	const char *k = reckey(ref, &len);
+
+	n = fieldlen(k, len);
+	it->count = recval(ref);
+	it->ref = ref;
 	it->flags = 0;
 	it->first = it->second = 0;
 	if (shortnum(k, n, &it->first))
 		it->flags |= NUM1;
-	if (tab) {
-		const char *s = tab + 1, *t;
+	if (n < len) {
+		const char *s = k + n + 1;
 		it->flags |= HAS2;
-		t = memchr(s, '\t', e->len - n - 1);
-		n = t ? (size_t)(t - s) : e->len - n - 1;
+		n = fieldlen(s, len - n - 1);
 		if (fl_isdigits(s, n))
 			it->flags |= DIG2;
 		if (n)
@@ -93,8 +249,8 @@ decorate(const struct fl_map *m, size_t i, struct item *it)
 
 /* msort -- a stable bottom-up merge sort of n items, tmp as large; the
  * items move by assignment, not by memcpy calls as qsort's would */
-static struct item *
-msort(struct item *a, struct item *tmp, size_t n)
+static struct ditem *
+msort(struct ditem *a, struct ditem *tmp, size_t n)
 {
 	size_t width, i;
 
@@ -102,14 +258,14 @@ msort(struct item *a, struct item *tmp, size_t n)
 	for (i = 0; i < n; i += 8) {
 		size_t e = i + 8 < n ? i + 8 : n, j, k;
 		for (j = i + 1; j < e; j++) {
-			struct item t = a[j];
+			struct ditem t = a[j];
 			for (k = j; k > i && cmp(&t, &a[k - 1]) < 0; k--)
 				a[k] = a[k - 1];
 			a[k] = t;
 		}
 	}
 	for (width = 8; width < n; width *= 2) {
-		struct item *t;
+		struct ditem *t;
 		for (i = 0; i < n; i += 2 * width) {
 			size_t l = i, m = i + width < n ? i + width : n;
 			size_t h = i + 2 * width < n ? i + 2 * width : n, r = m, o = i;
@@ -127,23 +283,267 @@ msort(struct item *a, struct item *tmp, size_t n)
 	return a;
 }
 
+/* fieldkey -- the length of the field at s (up to a TAB or n bytes), and
+ * its sort key: the top two bits a class, the rest its value or prefix;
+ * *fl gets UNSURE or ODDNUM, and *key is left alone for UNSURE.
+ *   1: empty, or the first byte is below '0': by bytes, before numbers;
+ *   2: all digits: by value (over 18 digits after the leading zeros: all
+ *      the same, the largest); equal values tie;
+ *   3: the first byte is above '9': by bytes, after numbers.
+ * A byte key is the first 7 bytes, zero-padded: where two differ, it is
+ * the order of the bytes; where they agree, the items tie. A field that
+ * starts with a digit but is not all digits has no key (UNSURE): it
+ * compares by bytes with every other field, numbers included.
+ * One pass over the bytes: each loop exit costs a mispredicted branch. */
+static size_t
+fieldkey(const unsigned char *s, size_t n, uint64_t *key, unsigned *fl)
+{
+	uint64_t v = 0;
+	unsigned other = 0;
+	size_t i, z;
+
+	for (i = 0; i < n && s[i] != '\t'; i++) {
+		unsigned d = (unsigned)s[i] - '0';
+		other |= d > 9;
+		v = v * 10 + d;          /* wraps where unused */
+	}
+	*fl = 0;
+	if (i && (unsigned)s[0] - '0' <= 9) {
+		if (other) {
+			*fl = UNSURE;
+			return i;
+		}
+		if (s[0] == '0' && i > 1) {
+			*fl = ODDNUM;
+			for (z = 0; z + 1 < i && s[z] == '0'; z++)
+				;
+		} else {
+			z = 0;
+		}
+		if (i - z > 18) {
+			*fl = ODDNUM;
+			v = ((uint64_t)1 << 62) - 1;
+		}
+		*key = (uint64_t)2 << 62 | v;
+		return i;
+	}
+	for (z = 0, v = 0; z < 7; z++)
+		v = v << 8 | (z < i ? s[z] : 0);
+	*key = (uint64_t)(i && s[0] > '9' ? 3 : 1) << 62 | v << 6;
+	return i;
+}
+
+/* hint -- start loading the records of n items: the items of a group are
+ * spread over the arena, and the loads overlap when they are started
+ * together; a prefetch where the compiler has one (a macro: a function
+ * that only prefetches counts as pure, and its calls are dropped), else a
+ * plain load kept in a volatile */
+#if defined(__GNUC__) || defined(__clang__)
+#define hint(a, n) do { \
+	const struct item *hint_a = (a); \
+	size_t hint_i, hint_n = (n); \
+	for (hint_i = 0; hint_i < hint_n; hint_i++) \
+		__builtin_prefetch(REC(sorting, hint_a[hint_i].ref)); \
+} while (0)
+#else
+static void
+hint(const struct item *a, size_t n)
+{
+	static volatile unsigned char sink;
+	unsigned char x = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		x ^= *REC(sorting, a[i].ref);
+	sink = x;
+}
+#endif
+
+/* usort -- n items by cmp, in place */
+static void
+usort(struct item *a, size_t n)
+{
+	struct ditem *d;
+	size_t i;
+
+	if (n > dcap) {
+		free(dbuf);
+		dcap = n;
+		dbuf = emalloc(dcap * 2 * sizeof(*dbuf));
+	}
+	for (i = 0; i < n; i++)
+		decorate(a[i].ref, &dbuf[i]);
+	d = msort(dbuf, dbuf + n, n);
+	for (i = 0; i < n; i++)
+		a[i].ref = d[i].ref;
+}
+
+static void rsort(struct item *a, struct item *t, size_t n, int lvl);
+
+/* ties -- n items that agree on the key of level lvl: sorted by the key
+ * of the next field where it is usable, else by cmp. Items whose field is
+ * UNSURE are sorted by cmp apart, then merged in as the others are
+ * printed (emit), by that field's bytes. */
+static void
+ties(struct item *a, struct item *t, size_t n, int lvl)
+{
+	size_t i, j, len, f;
+	const unsigned char *k;
+	unsigned fl, any = 0;
+
+	if (n == 1) {
+		emit(a->ref);
+		return;
+	}
+	if (lvl == 1) {
+		/* the same count and first field, if its key is a plain number:
+		 * equal byte prefixes or 07 beside 7 are not the same field */
+		for (i = 0; i < n && (a[i].fl & 0xff) == 0; i++)
+			;
+		if (i < n || a->k >> 62 != 2)
+			lvl = 2;
+	}
+	if (lvl >= 2) {
+		usort(a, n);
+		for (i = 0; i < n && left; i++)
+			emit(a[i].ref);
+		return;
+	}
+	hint(a, n < HINT ? n : HINT);
+	for (i = 0; i < n; i++) {
+		if (i % HINT == 0)
+			hint(a + i + HINT, i + 2 * HINT <= n ? HINT : n - i > HINT ? n - i - HINT : 0);
+		k = (const unsigned char *)reckey(a[i].ref, &len);
+		if (lvl == 0) {
+			f = fieldkey(k, len, &a[i].k, &fl);
+			/* the first field's length, for level 1 */
+			a[i].fl = fl | (f < FLEN ? (unsigned)f : FLEN) << 8;
+		} else {
+			f = a[i].fl >> 8;
+			if (f == FLEN)
+				f = fieldlen((const char *)k, len);
+			if (f == len) {
+				a[i].k = 0;    /* no second field: first */
+				fl = 0;
+			} else {
+				fieldkey(k + f + 1, len - f - 1, &a[i].k, &fl);
+			}
+			a[i].fl = fl;
+		}
+		any |= fl;
+	}
+	if (!(any & UNSURE)) {
+		rsort(a, t, n, lvl + 1);
+		return;
+	}
+	/* the UNSURE ones to the end, in order */
+	for (i = j = f = 0; i < n; i++) {
+		if (a[i].fl & UNSURE)
+			t[f++] = a[i];
+		else
+			a[j++] = a[i];
+	}
+	memcpy(a + j, t, f * sizeof(*a));
+	usort(a + j, f);
+	merge[nmerge].u = a + j;
+	merge[nmerge].n = f;
+	merge[nmerge].next = 0;
+	merge[nmerge].field = lvl;
+	nmerge++;
+	if (j)
+		rsort(a, t, j, lvl + 1);
+	nmerge--;
+	for (i = merge[nmerge].next; i < f && left; i++)
+		emit(a[j + i].ref);
+}
+
+/* rsort -- sort n items of a by k, t as large for scratch, and hand each
+ * run of equal keys to ties in order */
+static void
+rsort(struct item *a, struct item *t, size_t n, int lvl)
+{
+	size_t cnt[256], i, b, at;
+	uint64_t and = ~(uint64_t)0, or = 0, diff;
+	unsigned sh;
+
+	if (left == 0)
+		return;
+	if (n <= SMALL) {
+		for (i = 1; i < n; i++) {
+			struct item x = a[i];
+			size_t j;
+			for (j = i; j > 0 && a[j - 1].k > x.k; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		for (i = 0; i < n && left; i = b) {
+			for (b = i + 1; b < n && a[b].k == a[i].k; b++)
+				;
+			ties(a + i, t + i, b - i, lvl);
+		}
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		and &= a[i].k;
+		or |= a[i].k;
+	}
+	diff = and ^ or;
+	if (diff == 0) {
+		ties(a, t, n, lvl);
+		return;
+	}
+	for (sh = 56; !(diff >> sh & 0xff); sh -= 8)
+		;
+	memset(cnt, 0, sizeof(cnt));
+	for (i = 0; i < n; i++)
+		cnt[a[i].k >> sh & 0xff]++;
+	for (b = 0, at = 0; b < 256; b++) {
+		size_t c = cnt[b];
+		cnt[b] = at;
+		at += c;
+	}
+	for (i = 0; i < n; i++)
+		t[cnt[a[i].k >> sh & 0xff]++] = a[i];
+	/* cnt[b] is now the end of bucket b */
+	for (b = 0, at = 0; b < 256 && left; b++) {
+		if (cnt[b] > at)
+			rsort(t + at, a + at, cnt[b] - at, lvl);
+		at = cnt[b];
+	}
+}
+
 /* fl_map_print -- "key<TAB>count" lines, at most limit */
 void
 fl_map_print(struct fl_map *m, uint64_t limit)
 {
-	struct item *buf = emalloc((m->nent ? m->nent : 1) * 2 * sizeof(*buf)), *it = buf;
-	size_t i;
+	struct item *it;
+	size_t i = 0, pos = 0, n;
+	uint64_t *v;
+	const char *k;
 
-	for (i = 0; i < m->nent; i++)
-		decorate(m, i, &it[i]);
-	sorting = m;
-	it = msort(it, buf + m->nent, m->nent);
-	for (i = 0; i < m->nent && i < limit; i++) {
-		struct fl_ent *e = &m->ent[it[i].ent];
-		fl_put(FL_MAPKEY(m, e), e->len);
-		fl_putc('\t');
-		fl_putu(e->val);
-		fl_putc('\n');
+	/* the slots are not needed to print: their memory, already mapped,
+	 * goes to the sort (the next get rebuilds them) */
+	if (m->nent == 0 || limit == 0) {
+		free(m->slot);
+		m->slot = NULL;
+		return;
 	}
-	free(buf);
+	if (m->nent > SIZE_MAX / 2 / sizeof(*it))
+		fl_die(1, "too many distinct keys");
+	it = erealloc(m->slot, m->nent * 2 * sizeof(*it));
+	m->slot = NULL;
+	while (fl_map_next(m, &pos, &v, &k, &n)) {
+		it[i].k = ~*v;
+		it[i].ref = (uint32_t)((size_t)((const unsigned char *)k - FL_MAPHDR - m->arena) / 8);
+		it[i].fl = 0;
+		i++;
+	}
+	sorting = m;
+	left = limit;
+	nmerge = 0;
+	rsort(it, it + m->nent, m->nent, 0);
+	free(it);
+	free(dbuf);
+	dbuf = NULL;
+	dcap = 0;
 }

@@ -33,27 +33,35 @@ int fl_proto_parse(const char *s, size_t n);
 uint64_t fl_hash(const void *p, size_t n, uint64_t seed);
 uint64_t fl_seed(void);
 
-/* map.c: byte-string keys -> uint64 value, insertion order kept */
+/* map.c: byte-string keys -> uint64 value, insertion order kept. Each key
+ * is a record in one arena, 8-byte aligned: the value, the key's length
+ * (uint32), the key's bytes. A slot holds the high half of the key's hash
+ * (whose top bits are also the slot's position) beside the record's offset
+ * in 8-byte units plus 1; 0 is empty. A value pointer holds until the next
+ * new key. */
 struct fl_map {
-	uint64_t *slot;          /* hash high half | index+1 into ent; 0 empty */
-	size_t mask;
-	struct fl_ent {
-		uint64_t hash;
-		uint64_t val;
-		size_t off;      /* key offset in keys */
-		size_t len;
-	} *ent;
-	size_t nent, capent;
-	char *keys;
-	size_t nkeys, capkeys;
+	uint64_t *slot;          /* NULL after fl_map_print until the next get */
+	unsigned bits;           /* log2 of the number of slots */
+	size_t nent;             /* distinct keys */
+	unsigned char *arena;
+	size_t narena, caparena; /* bytes */
 	uint64_t seed;
 };
+#define FL_MAPHDR 12         /* record header: value, length */
 void fl_map_init(struct fl_map *m);
 void fl_map_free(struct fl_map *m);
 uint64_t *fl_map_get(struct fl_map *m, const char *k, size_t n, int create);
-#define FL_MAPKEY(m, e) ((m)->keys + (e)->off)
+/* the same in two steps: the hash of a key, a hint that it will be looked
+ * up soon (a batch of hints lets the memory accesses overlap), the get */
+uint64_t fl_map_hash(const struct fl_map *m, const char *k, size_t n);
+void fl_map_hint(const struct fl_map *m, uint64_t h);
+uint64_t *fl_map_geth(struct fl_map *m, const char *k, size_t n, uint64_t h, int create);
+/* fl_map_next -- the record after *pos (0 at the start) in insertion order:
+ * its value and key; 0 after the last */
+int fl_map_next(const struct fl_map *m, size_t *pos, uint64_t **val, const char **k, size_t *n);
 
-/* count.c: counted tables in their order */
+/* count.c: counted tables in their order; frees the map's slots (the next
+ * get rebuilds them) to make room for the sort */
 void fl_map_print(struct fl_map *m, uint64_t limit);
 
 /* out.c: buffered standard output; write errors are fatal, exit 1 */

@@ -54,6 +54,41 @@ load test_helper
 	same_file want out
 }
 
+@test "flow-count: leading zeros, long numbers, empty fields, byte prefixes" {
+	printf '7\ta\n07\tb\n7\t\n7\n7\t5\n7\t05\n7\tabcdefgh\n7\tabcdefgi\n7\tabcdefg\n' > in
+	printf '7\tabcdefgh\tx\n12345678901234567890\tx\n12345678901234567891\n' >> in
+	printf '999999999999999999\n0\t-\n7\t12345678901234567890\n7\t9\n' >> in
+	run -0 to_files flow-count in
+	printf '0\t-\t1\n07\tb\t1\n7\t1\n7\t\t1\n7\t05\t1\n7\t5\t1\n7\t9\t1\n' > want
+	printf '7\t12345678901234567890\t1\n7\ta\t1\n7\tabcdefg\t1\n7\tabcdefgh\t1\n' >> want
+	printf '7\tabcdefgh\tx\t1\n7\tabcdefgi\t1\n999999999999999999\t1\n' >> want
+	printf '12345678901234567890\tx\t1\n12345678901234567891\t1\n' >> want
+	same_file want out
+}
+
+@test "flow-count: 1200 keys in scrambled order: count, port, numbers, names" {
+	# port p has count p % 3 + 1 on each of its four protocols
+	awk 'BEGIN { split("udp 17 tcp 6", pr, " ")
+		for (i = 0; i < 300; i++) { p = (i * 7) % 300 + 1
+			for (j = 1; j <= 4; j++) for (c = 0; c <= p % 3; c++) print p "\t" pr[j] } }' > in
+	awk 'BEGIN { split("6 17 tcp udp", pr, " ")
+		for (c = 3; c >= 1; c--) for (p = 1; p <= 300; p++) if (p % 3 + 1 == c)
+			for (j = 1; j <= 4; j++) print p "\t" pr[j] "\t" c }' > want
+	run -0 to_files flow-count in
+	same_file want out
+	run -0 to_files flow-count -n 7 in
+	head -n 7 want > want7
+	same_file want7 out
+}
+
+@test "flow-count: a field that starts with a digit but is no number goes by its bytes" {
+	# 61 < 243 by value, 243 < 3pc < 61 by bytes: a circle (README)
+	printf '5\t61\n5\t243\n5\ttcp\n5\t3pc\n' > in
+	run -0 to_files flow-count in
+	printf '5\t3pc\t1\n5\t61\t1\n5\t243\t1\n5\ttcp\t1\n' > want
+	same_file want out
+}
+
 @test "flow-count: several files and stdin are counted together" {
 	printf '80\ttcp\n' > a
 	printf '80\ttcp\n22\ttcp\n' > b

@@ -3,7 +3,9 @@
  * that cut lines are common), each line checked against a reference
  * splitter. Then, on those lines: fl_keycmp (a total order: antisymmetric,
  * transitive on neighbours, 0 only for equal bytes), fl_map_get (counts
- * match), fl_csv_putfield (written to a file on fd 1, parsed back with
+ * match), fl_map_print (the rows in the order of a plain sort by count and
+ * fl_keycmp where that order is well defined, else at least by count, each
+ * key once; gets still work after it), fl_csv_putfield (written to a file on fd 1, parsed back with
  * fl_csv_next), fl_proto_parse, fl_udec and fl_utoa against references. */
 #include <fcntl.h>
 #include <stdint.h>
@@ -211,6 +213,109 @@ sameshape(size_t a, size_t b)
 	}
 }
 
+/* the distinct keys of a map as the reference sees them */
+static struct ref { const char *k; size_t n; uint64_t v; } ref[MAXLINES];
+
+static int
+refcmp(const struct ref *a, const struct ref *b)
+{
+	if (a->v != b->v)
+		return a->v > b->v ? -1 : 1;
+	return fl_keycmp(a->k, a->n, b->k, b->n);
+}
+
+/* printed -- fl_map_print's output, read back, against a plain insertion
+ * sort by count and fl_keycmp. The comparison can go round in a circle
+ * (10 > 2 > 1x > 10); where every key beats a different number of the
+ * others it does not, the order is the one order, and the output must be
+ * it. Otherwise every key once, counts descending. */
+static void
+printed(struct fl_map *m, uint64_t limit)
+{
+	static char back[MAXLINES * 64];
+	size_t nk = 0, pos = 0, i, j, kn, want, off;
+	uint64_t *vp;
+	const char *kp;
+	int total = 1;
+	ssize_t r;
+
+	while (fl_map_next(m, &pos, &vp, &kp, &kn)) {
+		ref[nk].k = kp;
+		ref[nk].n = kn;
+		ref[nk].v = *vp;
+		if (kn > 40 || nk == 600)
+			return;     /* too long to read back, or to sort here */
+		nk++;
+	}
+	for (i = 1; i < nk; i++) {
+		struct ref t = ref[i];
+		for (j = i; j > 0 && refcmp(&t, &ref[j - 1]) < 0; j--)
+			ref[j] = ref[j - 1];
+		ref[j] = t;
+	}
+	if (nk <= 300) {
+		static unsigned char seen[300];
+		memset(seen, 0, nk);
+		for (i = 0; i < nk && total; i++) {
+			size_t wins = 0;
+			for (j = 0; j < nk; j++)
+				wins += j != i && refcmp(&ref[i], &ref[j]) < 0;
+			total = !seen[wins];
+			seen[wins] = 1;
+		}
+	} else {
+		total = 0;
+	}
+	if (ftruncate(1, 0) < 0 || lseek(1, 0, SEEK_SET) < 0)
+		abort();
+	fl_map_print(m, limit);
+	fl_flush();
+	r = pread(1, back, sizeof(back), 0);
+	CHECK(r >= 0 && (size_t)r < sizeof(back));
+	want = nk < limit ? nk : (size_t)limit;
+	for (i = off = 0; i < want; i++) {
+		char num[24];
+		size_t nn = (size_t)(fl_utoa(num, ref[i].v) - num);
+		const char *row = back + off, *nl = memchr(row, '\n', (size_t)r - off);
+		size_t rn;
+		uint64_t v;
+		CHECK(nl != NULL);
+		rn = (size_t)(nl - row);
+		if (total) {
+			CHECK(rn == ref[i].n + 1 + nn && memcmp(row, ref[i].k, ref[i].n) == 0 &&
+			    row[ref[i].n] == '\t' && memcmp(row + ref[i].n + 1, num, nn) == 0);
+		} else {
+			/* by count; the key is one of the map's, with its count */
+			const char *t = row + rn;
+			uint64_t *got;
+			while (t > row && t[-1] != '\t')
+				t--;
+			CHECK(t > row && fl_udec(t, (size_t)(row + rn - t), UINT64_MAX, &v) == 0);
+			CHECK(v == ref[i].v);
+			got = fl_map_get(m, row, (size_t)(t - 1 - row), 0);
+			CHECK(got != NULL && *got == v);
+		}
+		off += rn + 1;
+	}
+	CHECK(off == (size_t)r);
+	if (!total) {
+		/* each key once */
+		struct fl_map once;
+		fl_map_init(&once);
+		for (i = 0, pos = 0; i < want; i++) {
+			const char *nl = memchr(back + pos, '\n', (size_t)r - pos);
+			const char *t = nl;
+			while (t[-1] != '\t')
+				t--;
+			vp = fl_map_get(&once, back + pos, (size_t)(t - 1 - (back + pos)), 1);
+			CHECK(*vp == 0);
+			*vp = 1;
+			pos = (size_t)(nl - back) + 1;
+		}
+		fl_map_free(&once);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -288,8 +393,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (i < 8)    /* four system calls each: the slow part */
 			roundtrip(line[i].s, line[i].n);
 	}
-	for (i = 0; i < m.nent; i++)
-		total += m.ent[i].val;
+	{
+		size_t pos = 0, kn, nk = 0;
+		uint64_t *vp;
+		const char *kp;
+		while (fl_map_next(&m, &pos, &vp, &kp, &kn)) {
+			total += *vp;
+			nk++;
+		}
+		CHECK(nk == m.nent);
+	}
 	CHECK(total == nl);
 	for (i = 0; i < nl; i++) {
 		uint64_t *v = fl_map_get(&m, line[i].s, line[i].n, 0);
@@ -301,6 +414,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(*v == cnt);
 		}
 	}
+	printed(&m, nl > 1 && data[size - 1] % 4 == 0 ? data[size - 2] % 16 : UINT64_MAX);
+	for (i = 0; i < nl; i++)    /* the slots rebuilt after the print */
+		CHECK(fl_map_get(&m, line[i].s, line[i].n, 0) != NULL);
+	CHECK(fl_map_get(&m, "\n", 1, 0) == NULL);
 	fl_map_free(&m);
 	return 0;
 }
