@@ -374,6 +374,31 @@ totals() {
 	[ ! -s notadir ]
 }
 
+@test "flowtag.sh -j N equals -j 1 where the sort rule goes round in a circle (3pc < 61 < 200 < 3pc)" {
+	cp "$FIX/sample/lookup_table.csv" .
+	# three keys of port 80 with equal counts: 61 < 200 by value, 200 < 3pc
+	# and 3pc < 61 by bytes; the pieces of -j 2 and -j 3 see them in other
+	# orders than one process does
+	for p in 200 61 34 34 34 200 6 61 200 61; do
+		port=80
+		[ "$p" = 6 ] && port=22
+		printf '2 123456789012 eni-0 10.0.0.1 10.0.0.2 1234 %s %s 1 100 1 2 ACCEPT OK\n' "$port" "$p"
+	done > circle.log
+	mkdir j1
+	run -0 flowtag.sh -q -l lookup_table.csv -j 1 -o j1 circle.log
+	for n in 2 3 4; do
+		mkdir "j$n"
+		run -0 flowtag.sh -q -l lookup_table.csv -j "$n" -o "j$n" circle.log
+		same_outputs j1 "j$n"
+	done
+	run -0 cat j1/port_protocol_counts.csv
+	[ "${#lines[@]}" -eq 5 ]
+	[ "${lines[4]}" = "22,tcp,1" ]
+	sort <<< "$(sed -n '2,4p' j1/port_protocol_counts.csv)" > got
+	printf '80,200,3\n80,3pc,3\n80,61,3\n' > want
+	same_file want got
+}
+
 @test "flowtag.sh: a bad -j or a missing option argument is a usage error (exit 2)" {
 	cp "$FIX/sample/lookup_table.csv" "$FIX/sample/flow_logs.txt" .
 	run -2 --separate-stderr flowtag.sh -j x
