@@ -148,9 +148,12 @@ pids="$pids $!"
 # background; flow-parse -c prints what flow-parse | flow-count would
 parts=
 part() {
+	parts="$parts $1"
+	run "$@"
+}
+run() {
 	i=$1
 	shift
-	parts="$parts $i"
 	{
 		flow-parse -c $strict ${measure:+-m "$measure"} -p "$tmp/prog.$i" \
 			-T "$tmp/tot.$i" "$@" <&3 >"$tmp/part.$i" 2>"$tmp/err.$i" &
@@ -201,29 +204,85 @@ isgzip() {
 	[ "$(od -An -tx1 -N2 -- "$1" | tr -d ' \n')" = 1f8b ]
 }
 
+# settle FILE PART... -- the pieces of one file once they have run. A
+# piece read with -R numbered its lines from the line in progress at its
+# start (line 1) and took the format of the file's first line: its line
+# numbers get the lines of the pieces before it added, unless one of those
+# pieces held a header, in which case it is counted again with -r.
+settle() {
+	sf=$1
+	shift
+	base=0 hdr=0 again=
+	for i; do
+		if [ "$i" != "$1" ]; then
+			if [ "$hdr" != 0 ]; then
+				again="$again $i"
+			else
+				if ! FT_PREFIX="flow-parse: $sf:" awk -v add="$((base - 1))" '
+				BEGIN { p = ENVIRON["FT_PREFIX"]; n = length(p) }
+				substr($0, 1, n) == p && match(substr($0, n + 1), /^[0-9]+:/) {
+					l = substr($0, n + 1, RLENGTH - 1)
+					$0 = p sprintf("%.0f", l + add) substr($0, n + RLENGTH)
+				}
+				{ print }' "$tmp/err.$i" >"$tmp/err.fix" ||
+					! mv "$tmp/err.fix" "$tmp/err.$i"; then
+					die "$outdir: write error"
+				fi
+			fi
+		fi
+		[ -f "$tmp/tot.$i" ] || break   # a piece failed: it says why
+		lines=0 headers=0
+		while IFS='	' read -r key val; do
+			case $key in
+			lines) lines=$val ;;
+			headers) headers=$val ;;
+			esac
+		done <"$tmp/tot.$i"
+		base=$((base + lines))
+		[ "$headers" = 0 ] || hdr=1
+	done
+	[ -n "$again" ] || return 0
+	for i in $again; do
+		eval "r=\$range_$i"
+		run "$i" -r "$r" -- "$sf"
+	done
+	watch
+	pids=
+}
+
 if [ "$jobs" -eq 1 ]; then
 	part 0 -- "$@"
 else
 	n=0
 	for f; do
 		if [ -f "$f" ] && ! isgzip "$f"; then
-			# byte ranges: flow-parse -r takes the lines that start in
-			# each. A later range first passes over the bytes before it
-			# (about a third of the cost of parsing them), so the later
-			# ranges are shorter: range k starts at
-			# size * (1 - 0.7^k) / (1 - 0.7^jobs)
+			# byte ranges of equal size: flow-parse -r takes the lines
+			# that start in the first, -R those in each later one
+			# without passing over the bytes before it (see settle)
 			size=$(wc -c <"$f" | tr -d ' ')
 			awk -v size="$size" -v n="$jobs" 'BEGIN {
-				d = 1 - 0.7 ^ n; prev = 0
+				prev = 0
 				for (k = 1; k <= n; k++) {
-					b = k == n ? size : int(size * (1 - 0.7 ^ k) / d)
+					b = k == n ? size : int(size / n * k)
 					printf "%.0f:%.0f\n", prev, b; prev = b
 				}
 			}' >"$tmp/ranges"
+			first=$n
+			fparts=
 			while read -r r; do
-				part "$n" -r "$r" -- "$f"
+				if [ "$n" = "$first" ]; then
+					part "$n" -r "$r" -- "$f"
+				else
+					part "$n" -R "$r" -- "$f"
+				fi
+				eval "range_$n=\$r"
+				fparts="$fparts $n"
 				n=$((n + 1))
 			done <"$tmp/ranges"
+			watch
+			pids=
+			# shellcheck disable=SC2086 # part numbers
+			settle "$f" $fparts
 		else
 			part "$n" -- "$f"
 			n=$((n + 1))

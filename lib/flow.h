@@ -91,6 +91,7 @@ struct fl_rd {
 int fl_rd_open(struct fl_rd *r, const char *name, size_t maxline);
 int fl_rd_line(struct fl_rd *r, char **line, size_t *len);
 int fl_rd_skipto(struct fl_rd *r, uint64_t until, char **line, size_t *len);
+int fl_rd_seek(struct fl_rd *r, uint64_t off);
 int fl_rd_close(struct fl_rd *r);
 int fl_rd_tabscan(struct fl_rd *r, const char *line, size_t len);
 int fl_rd_isgzip(const struct fl_rd *r);

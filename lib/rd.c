@@ -339,6 +339,19 @@ fl_rd_skipto(struct fl_rd *r, uint64_t until, char **line, size_t *len)
 	}
 }
 
+/* fl_rd_seek -- continue reading a plain file at offset off, as if the
+ * bytes before it had been read (lines are counted from there) */
+int
+fl_rd_seek(struct fl_rd *r, uint64_t off)
+{
+	if (lseek(r->fd, (off_t)off, SEEK_SET) < 0)
+		return -1;
+	r->pos = r->end = 0;
+	r->eof = r->skipping = r->toolong = r->tabok = 0;
+	r->off = r->lineoff = off;
+	return 0;
+}
+
 /* fl_rd_tabscan -- fl_rd_tabfree past the known stretch: one memchr runs to
  * the next tab in the buffer and is kept, so a file without tabs costs one
  * pass per buffer, not one per line */

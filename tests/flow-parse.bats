@@ -6,7 +6,7 @@ load test_helper
 
 @test "flow-parse -h: usage on stdout, exit 0" {
 	run -0 --separate-stderr flow-parse -h
-	same_text 'usage: flow-parse [-cS] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END] [-T FILE]' "${lines[0]}"
+	same_text 'usage: flow-parse [-cS] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END | -R START:END]' "${lines[0]}"
 	[ -z "$stderr" ]
 }
 
@@ -44,14 +44,15 @@ load test_helper
 @test "flow-parse -T: totals of the sample" {
 	run -0 --separate-stderr flow-parse -T tot "$FIX/sample/flow_logs.txt"
 	[ "${#lines[@]}" -eq 14 ]
-	printf 'records\t14\nflows\t14\nnodata\t0\nmalformed\t0\nbytes\t1464\n' > want
+	printf 'records\t14\nflows\t14\nnodata\t0\nmalformed\t0\nbytes\t1464\nlines\t14\nheaders\t0\n' > want
 	same_file want tot
 }
 
 @test "flow-parse -T: totals of the mixed log (records = flows + nodata + malformed)" {
 	cp "$FIX/mixed/mixed.log" .
 	run -0 --separate-stderr flow-parse -T tot mixed.log
-	printf 'records\t20\nflows\t12\nnodata\t3\nmalformed\t5\nbytes\t%s\n' "$(wc -c < mixed.log | tr -d ' ')" > want
+	# 22 lines end in a newline, the 23rd does not
+	printf 'records\t20\nflows\t12\nnodata\t3\nmalformed\t5\nbytes\t%s\nlines\t23\nheaders\t0\n' "$(wc -c < mixed.log | tr -d ' ')" > want
 	same_file want tot
 }
 
@@ -111,7 +112,8 @@ load test_helper
 @test "flow-parse -T: header, comment and blank lines are not records" {
 	cp "$FIX/parse/custom.log" .
 	run -0 --separate-stderr flow-parse -T tot custom.log
-	printf 'records\t5\nflows\t3\nnodata\t1\nmalformed\t1\nbytes\t314\n' > want
+	# the header is line 1: not counted among the headers
+	printf 'records\t5\nflows\t3\nnodata\t1\nmalformed\t1\nbytes\t314\nlines\t6\nheaders\t0\n' > want
 	same_file want tot
 }
 
@@ -171,7 +173,8 @@ load test_helper
 	printf '80\ttcp\n' > want
 	same_file want out
 	[ ! -s err ]
-	printf 'records\t7\nflows\t1\nnodata\t6\nmalformed\t0\nbytes\t%s\n' "$(wc -c < nd.log | tr -d ' ')" > want
+	printf 'records\t7\nflows\t1\nnodata\t6\nmalformed\t0\nbytes\t%s\nlines\t%s\nheaders\t0\n' \
+		"$(wc -c < nd.log | tr -d ' ')" "$(wc -l < nd.log | tr -d ' ')" > want
 	same_file want tot
 }
 
@@ -393,7 +396,7 @@ load test_helper
 	run -0 to_files flow-parse -T tot empty.log
 	[ ! -s out ]
 	[ ! -s err ]
-	printf 'records\t0\nflows\t0\nnodata\t0\nmalformed\t0\nbytes\t0\n' > want
+	printf 'records\t0\nflows\t0\nnodata\t0\nmalformed\t0\nbytes\t0\nlines\t0\nheaders\t0\n' > want
 	same_file want tot
 }
 
@@ -505,6 +508,62 @@ line_off() { head -n $(($2 - 1)) "$1" | wc -c | tr -d ' '; }
 	run -2 --separate-stderr flow-parse -r abc "$FIX/sample/flow_logs.txt"
 	[ -z "$output" ]
 	[[ "$stderr" == flow-parse:* || "$stderr" == usage:* ]]
+}
+
+@test "flow-parse -R: later ranges without the pass before them: counts equal -r, line numbers from the range" {
+	cp "$FIX/mixed/mixed.log" .
+	size=$(wc -c < mixed.log | tr -d ' ')
+	a=$(( $(line_off mixed.log 5) + 7 ))   # mid-line 5
+	b=$(line_off mixed.log 10)             # exact start of line 10
+	c=$(( $(line_off mixed.log 20) - 1 ))  # the newline ending line 19
+	flow-parse -r "0:$a" -T t0 mixed.log > outs 2> errs
+	base=$(awk -F'\t' '$1 == "lines" { print $2 }' t0)
+	[ "$base" -eq 5 ]                      # lines 1..5 start before a
+	for r in $a:$b $b:$c $c:$size; do
+		flow-parse -R "$r" -T t mixed.log >> outs 2> err
+		# line N of a -R range is line N + base - 1 of the file
+		awk -v add=$((base - 1)) -F: 'BEGIN { OFS = ":" } $3 ~ /^[0-9]+$/ { $3 += add } { print }' err >> errs
+		base=$(( base + $(awk -F'\t' '$1 == "lines" { print $2 }' t) ))
+	done
+	[ "$base" -eq 23 ]
+	same_file "$EXP/parse/mixed.out" outs
+	same_file "$EXP/parse/mixed.err" errs
+}
+
+@test "flow-parse -R: the format of the file's first line; -T counts the headers after it" {
+	cp "$FIX/parse/custom.log" "$FIX/parse/midhdr.log" .
+	m=$(( $(line_off custom.log 3) + 2 ))
+	size=$(wc -c < custom.log | tr -d ' ')
+	run -0 --separate-stderr flow-parse -R "$m:$size" -T t custom.log
+	same_text "$(printf '80\ttcp')" "$output"
+	same_text 'flow-parse: custom.log:3: malformed: 8 fields, expected 9' "$stderr"
+	grep -qx "headers	0" t
+	# midhdr.log: a v2 line, then a header at line 2: -T says so, and a
+	# -R range after it reads the default format, where -r knows better
+	run -0 --separate-stderr flow-parse -r "0:$(line_off midhdr.log 3)" -T t midhdr.log
+	grep -qx "headers	1" t
+	s=$(line_off midhdr.log 3)
+	size=$(wc -c < midhdr.log | tr -d ' ')
+	run -0 --separate-stderr flow-parse -r "$s:$size" midhdr.log
+	same_text "$(printf '53\tudp\n22\ttcp')" "$output"
+	same_text "flow-parse: midhdr.log:5: malformed: 14 fields, expected 3" "$stderr"
+	run -0 --separate-stderr flow-parse -R "$s:$size" midhdr.log
+	same_text "$(printf '443\ttcp')" "$output"
+	[[ "$stderr" == *"midhdr.log:2: malformed: 3 fields, expected 14"* ]]
+}
+
+@test "flow-parse -R: START 0 is -r; a gzip file or two files are refused" {
+	cp "$FIX/mixed/mixed.log" .
+	run -0 to_files flow-parse -R 0:100000000 mixed.log
+	same_file "$EXP/parse/mixed.out" out
+	same_file "$EXP/parse/mixed.err" err
+	gzip -c mixed.log > mixed.log.gz
+	run -1 --separate-stderr flow-parse -R 10:20 mixed.log.gz
+	same_text "flow-parse: mixed.log.gz: -r and -R cannot split a gzip file" "$stderr"
+	run -2 --separate-stderr flow-parse -R 10:20 mixed.log mixed.log
+	[[ "$stderr" == "flow-parse: -r and -R need exactly one named file"* ]]
+	run -2 --separate-stderr flow-parse -R 20:10 mixed.log
+	[[ "$stderr" == "flow-parse: -R: '20:10' is not START:END"* ]]
 }
 
 @test "flow-parse -T: an unwritable totals file -> exit 1" {

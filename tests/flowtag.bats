@@ -374,6 +374,37 @@ totals() {
 	[ ! -s notadir ]
 }
 
+@test "flowtag.sh -j N equals -j 1 with a header on line 1 and one in the middle of a big log" {
+	cp "$FIX/mixed/lookup.csv" .
+	# line 1 names a custom format: every piece must read the file with it
+	{
+		echo 'version srcaddr dstaddr dstport protocol log-status'
+		for i in $(seq 1 3000); do
+			echo "2 10.0.0.1 10.0.0.2 $((i % 90)) $((i % 3 == 0 ? 17 : 6)) OK"
+		done
+		echo '2 10.0.0.1 10.0.0.2 80 6 OK extra'
+	} > first.log
+	# a header two thirds in: the pieces after it are counted again
+	make_big_log big.log 6000
+	{
+		head -n 4000 big.log
+		echo 'version dstport protocol'
+		for i in $(seq 1 2000); do echo "3 $((i % 40)) 6"; done
+		echo '3 x 6'
+		tail -n 2000 big.log
+	} > mid.log
+	mkdir j1
+	run -0 flowtag.sh -q -l lookup.csv -j 1 -o j1 first.log mid.log
+	grep -q 'first.log:3002: malformed: 7 fields, expected 6' j1/error.log
+	grep -q "mid.log:6002: malformed: dstport 'x' is not a number" j1/error.log
+	grep -q 'mid.log:6003: malformed: 14 fields, expected 3' j1/error.log
+	for n in 2 3 7; do
+		mkdir "j$n"
+		run -0 flowtag.sh -q -l lookup.csv -j "$n" -o "j$n" first.log mid.log
+		same_outputs j1 "j$n"
+	done
+}
+
 @test "flowtag.sh -j N equals -j 1 where the sort rule goes round in a circle (3pc < 61 < 200 < 3pc)" {
 	cp "$FIX/sample/lookup_table.csv" .
 	# three keys of port 80 with equal counts: 61 < 200 by value, 200 < 3pc

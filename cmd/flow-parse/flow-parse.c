@@ -23,16 +23,18 @@ static char *scratch;
 static int progfd = -1;              /* -p: bytes done, rewritten as we go */
 static uint64_t progdone;
 static int ranged;
+static int here;                      /* -R: no pass over the bytes before the range */
 static uint64_t rstart, rend = UINT64_MAX;
 static uint64_t nrec, nflow, nnodata, nmal, nbytes;
+static uint64_t nlines, nheaders;     /* in the range; headers besides line 1 */
 static unsigned char seen[256];
 
 static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: flow-parse [-cS] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END] [-T FILE]\n"
-	    "                  [file ...]\n");
+	    "usage: flow-parse [-cS] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END | -R START:END]\n"
+	    "                  [-T FILE] [file ...]\n");
 	exit(status);
 }
 
@@ -222,20 +224,37 @@ process(const char *name)
 	if (fl_rd_open(&r, name, MAXLINE) < 0)
 		fl_die(1, "%s:", name);
 	if (ranged && fl_rd_isgzip(&r))
-		fl_die(1, "%s: -r cannot split a gzip file", name);
+		fl_die(1, "%s: -r and -R cannot split a gzip file", name);
 	fl_fmt_default(&fmt);
 	missing = select_fields(&fmt);
-	/* before the range: only a header matters */
-	while ((k = fl_rd_skipto(&r, rstart, &s, &n)) > 0) {
+	if (here && rstart > 0) {
+		/* -R: the format of the file's first line, then straight to the
+		 * byte before the range; the line in progress there is line 1 */
 		const char *why;
-		if (fl_parse(&fmt, s, n, &rec) != FL_HEADER)
-			continue;
-		if (fl_fmt_header(&fmt, s, n, &why) < 0)
-			exit(1);    /* the range holding it says why */
-		missing = select_fields(&fmt);
+		struct fl_fmt h = fmt;
+		if ((k = fl_rd_line(&r, &s, &n)) < 0)
+			fl_die(1, "%s: read error:", name);
+		if (k > 0 && !r.toolong && fl_parse(&fmt, s, n, &rec) == FL_HEADER &&
+		    fl_fmt_header(&h, s, n, &why) == 0) {
+			fmt = h;
+			missing = select_fields(&fmt);
+		}
+		if (fl_rd_seek(&r, rstart - 1) < 0)
+			fl_die(1, "%s: cannot seek:", name);
+		r.lineno = 0;
+	} else {
+		/* before the range: only a header matters */
+		while ((k = fl_rd_skipto(&r, rstart, &s, &n)) > 0) {
+			const char *why;
+			if (fl_parse(&fmt, s, n, &rec) != FL_HEADER)
+				continue;
+			if (fl_fmt_header(&fmt, s, n, &why) < 0)
+				exit(1);    /* the range holding it says why */
+			missing = select_fields(&fmt);
+		}
+		if (k < 0)
+			fl_die(1, "%s: read error:", name);
 	}
-	if (k < 0)
-		fl_die(1, "%s: read error:", name);
 	while ((k = fl_rd_next(&r, &s, &n)) > 0) {
 		const char *why;
 
@@ -243,6 +262,7 @@ process(const char *name)
 			break;
 		if (r.lineoff < rstart)
 			continue;       /* the unfinished last line, before the range */
+		nlines++;
 		if (progfd >= 0 && (r.lineno & 0xffff) == 0)
 			progress(progdone + (fl_rd_srcpos(&r) > rstart ? fl_rd_srcpos(&r) - rstart : 0));
 		if (first == UINT64_MAX)
@@ -257,6 +277,7 @@ process(const char *name)
 		t = fl_rd_tabfree(&r, s, n) ? fl_parse_notab(&fmt, s, n, &rec) :
 		    fl_parse(&fmt, s, n, &rec);
 		if (t == FL_HEADER) {
+			nheaders += r.lineoff > 0;
 			if (fl_fmt_header(&fmt, s, n, &why) < 0)
 				fl_die(1, "%s:%llu: %s", name, (unsigned long long)r.lineno, why);
 			missing = select_fields(&fmt);
@@ -334,7 +355,7 @@ parserange(const char *arg)
 
 	if (!colon || fl_udec(arg, (size_t)(colon - arg), UINT64_MAX, &rstart) < 0 ||
 	    fl_udec(colon + 1, strlen(colon + 1), UINT64_MAX, &rend) < 0 || rstart > rend) {
-		fl_warn("-r: '%s' is not START:END", arg);
+		fl_warn("-%c: '%s' is not START:END", here ? 'R' : 'r', arg);
 		usage(2);
 	}
 	ranged = 1;
@@ -347,10 +368,12 @@ totals(const char *path)
 
 	if (!f)
 		fl_die(1, "%s:", path);
-	fprintf(f, "records\t%llu\nflows\t%llu\nnodata\t%llu\nmalformed\t%llu\nbytes\t%llu\n",
+	fprintf(f, "records\t%llu\nflows\t%llu\nnodata\t%llu\nmalformed\t%llu\nbytes\t%llu\n"
+	    "lines\t%llu\nheaders\t%llu\n",
 	    (unsigned long long)nrec, (unsigned long long)nflow,
 	    (unsigned long long)nnodata, (unsigned long long)nmal,
-	    (unsigned long long)nbytes);
+	    (unsigned long long)nbytes, (unsigned long long)nlines,
+	    (unsigned long long)nheaders);
 	if (fclose(f) != 0)
 		fl_die(1, "%s:", path);
 }
@@ -366,7 +389,7 @@ main(int argc, char *argv[])
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--strict") == 0)
 			argv[i] = "-S";
-	while ((c = getopt(argc, argv, "hcSf:m:p:r:T:")) != -1) {
+	while ((c = getopt(argc, argv, "hcSf:m:p:r:R:T:")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;
 		case 'c': counting = 1; break;
@@ -379,7 +402,8 @@ main(int argc, char *argv[])
 			break;
 		case 'S': strict = 1; break;
 		case 'f': parsefields(optarg); break;
-		case 'r': parserange(optarg); break;
+		case 'r': here = 0; parserange(optarg); break;
+		case 'R': here = 1; parserange(optarg); break;
 		case 'T': totfile = optarg; break;
 		case 'p':
 			if ((progfd = open(optarg, O_WRONLY | O_CREAT | O_TRUNC, 0666)) < 0)
@@ -395,7 +419,7 @@ main(int argc, char *argv[])
 		usage(2);
 	}
 	if (ranged && (argc != 1 || strcmp(argv[0], "-") == 0)) {
-		fl_warn("-r needs exactly one named file");
+		fl_warn("-r and -R need exactly one named file");
 		usage(2);
 	}
 	scratch = emalloc(MAXLINE + 64 * FL_MAXSEL);
