@@ -338,18 +338,24 @@ csv() {
 	{ for (i = 1; i <= NF; i++) $i = q($i); print }' "$2"
 }
 
-# -n N: the top N rows of the port/protocol tables, counted over all rows
+# firstrows FILE -- FILE, or with -n N a file of its top N rows (the rows
+# were counted over all of them)
 firstrows() {
-	if [ -n "$top" ]; then head -n "$top" "$1"; else cat "$1"; fi
+	if [ -n "$top" ]; then
+		head -n "$top" "$1" >"$1.top" || return
+		echo "$1.top"
+	else
+		echo "$1"
+	fi
 }
 pptable() {
-	firstrows "$tmp/pp.tsv" >"$tmp/pp.top" &&
-		keycsv Port,Protocol,Count "$tmp/pp.top" >"$tmp/port_protocol_counts.csv"
+	t=$(firstrows "$tmp/pp.tsv") &&
+		keycsv Port,Protocol,Count "$t" >"$tmp/port_protocol_counts.csv"
 }
 untable() {
 	flow-untagged "$tmp/tagged.tsv" >"$tmp/untagged.tsv" &&
-		firstrows "$tmp/untagged.tsv" >"$tmp/un.top" &&
-		keycsv Port,Protocol,Count "$tmp/un.top" >"$tmp/untagged_flows.csv"
+		t=$(firstrows "$tmp/untagged.tsv") &&
+		keycsv Port,Protocol,Count "$t" >"$tmp/untagged_flows.csv"
 }
 # the two port/protocol tables in the background, the tag table here
 { pptable; echo $? >"$tmp/pp.st"; } &
