@@ -318,9 +318,12 @@ merge() {
 	fi
 	echo $? >"$tmp/merge.st"
 }
-merge | tee "$tmp/pp.tsv" | flow-tag -l "$lookup" >"$tmp/tagged.tsv" 2>/dev/null ||
-	die "flow-tag failed"
+merge | {
+	tee "$tmp/pp.tsv"
+	echo $? >"$tmp/tee.st"
+} | flow-tag -l "$lookup" >"$tmp/tagged.tsv" 2>/dev/null || die "flow-tag failed"
 status merge.st || die "flow-count -s failed"
+status tee.st || die "$outdir: write error"
 
 # csv HEADER FILE -- a TSV table as CSV, fields with , or " quoted;
 # keycsv for port/protocol tables, whose fields never hold either
