@@ -318,12 +318,25 @@ merge() {
 	fi
 	echo $? >"$tmp/merge.st"
 }
+# one pipeline: the merged table is kept (pp.tsv) and tagged (tagged.tsv),
+# and its counts summed per tag while the rows are tagged
 merge | {
 	tee "$tmp/pp.tsv"
 	echo $? >"$tmp/tee.st"
-} | flow-tag -l "$lookup" >"$tmp/tagged.tsv" 2>/dev/null || die "flow-tag failed"
+} | {
+	flow-tag -l "$lookup" 2>/dev/null
+	echo $? >"$tmp/tag.st"
+} | {
+	tee "$tmp/tagged.tsv"
+	echo $? >"$tmp/tee2.st"
+} | {
+	echo "Untagged	0"
+	awk -F '\t' '{ print $4 "\t" $3 }'
+} | flow-count -s >"$tmp/tags.tsv" || die "flow-count -s failed"
 status merge.st || die "flow-count -s failed"
+status tag.st || die "flow-tag failed"
 status tee.st || die "$outdir: write error"
+status tee2.st || die "$outdir: write error"
 
 # csv HEADER FILE -- a TSV table as CSV, fields with , or " quoted;
 # keycsv for port/protocol tables, whose fields never hold either
@@ -363,10 +376,6 @@ untable() {
 # the two port/protocol tables in the background, the tag table here
 { pptable; echo $? >"$tmp/pp.st"; } &
 { untable; echo $? >"$tmp/un.st"; } &
-{
-	echo "Untagged	0"
-	awk -F '\t' '{ print $4 "\t" $3 }' "$tmp/tagged.tsv"
-} | flow-count -s >"$tmp/tags.tsv" || die "flow-count -s failed"
 csv Tag,Count "$tmp/tags.tsv" >"$tmp/tag_counts.csv" || die "$outdir: write error"
 
 # the totals: the pieces' counts and the tag table's, summed exactly
