@@ -65,14 +65,18 @@ fl_field_known(const char *name, size_t n)
 	return 0;
 }
 
-/* setquick -- whether fl_parse may try the fast path: protocol right after
- * dstport, log-status last or absent, and no other field wanted */
+/* setquick -- whether fl_parse may try the fast path: a little-endian
+ * machine, protocol right after dstport, log-status last or absent, and no
+ * other field wanted */
+static int littleendian(void);
+
 static void
 setquick(struct fl_fmt *fmt)
 {
 	int i;
 
-	fmt->quick = fmt->dstport >= 0 && fmt->protocol == fmt->dstport + 1 &&
+	/* the word tricks read bytes in little-endian order */
+	fmt->quick = littleendian() && fmt->dstport >= 0 && fmt->protocol == fmt->dstport + 1 &&
 	    (fmt->status < 0 || fmt->status == fmt->nfields - 1) && fmt->measure < 0;
 	for (i = 0; i < fmt->nsel; i++)
 		if (fmt->sel[i] >= 0 && fmt->sel[i] != fmt->dstport && fmt->sel[i] != fmt->protocol)
