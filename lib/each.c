@@ -3,9 +3,12 @@
 
 /* fl_each -- every line of the file name ("-" standard input) to fn; a
  * line longer than maxline is reported and skipped; a file that cannot be
- * opened or read, or a gzip stream that fails, ends the program (exit 1) */
+ * opened or read, or a gzip stream that fails, ends the program (exit 1).
+ * done, if not NULL, runs before each message of fl_each's own and at the
+ * end of the file: a caller that holds lines back (flow-count's batches)
+ * finishes them there, so messages stay in input order. */
 void
-fl_each(const char *name, size_t maxline, fl_linefn *fn)
+fl_each(const char *name, size_t maxline, fl_linefn *fn, fl_donefn *done)
 {
 	struct fl_rd r;
 	char *s;
@@ -14,12 +17,17 @@ fl_each(const char *name, size_t maxline, fl_linefn *fn)
 
 	if (fl_rd_open(&r, name, maxline) < 0)
 		fl_die(1, "%s:", name);
-	while ((k = fl_rd_line(&r, &s, &n)) > 0) {
-		if (r.toolong)
+	while ((k = fl_rd_next(&r, &s, &n)) > 0) {
+		if (r.toolong) {
+			if (done)
+				done();
 			fl_linewarn(name, r.lineno, "line longer than %zu bytes", maxline);
-		else
+		} else {
 			fn(name, r.lineno, s, n);
+		}
 	}
+	if (done)
+		done();
 	if (k < 0)
 		fl_die(1, "%s: read error:", name);
 	if (fl_rd_close(&r) < 0)

@@ -135,7 +135,8 @@ fl_rd_tabfree(struct fl_rd *r, const char *line, size_t len)
 
 /* each.c: the read loop of the TSV filters */
 typedef void fl_linefn(const char *name, uint64_t lineno, const char *s, size_t n);
-void fl_each(const char *name, size_t maxline, fl_linefn *fn);
+typedef void fl_donefn(void);
+void fl_each(const char *name, size_t maxline, fl_linefn *fn, fl_donefn *done);
 
 /* flowline.c: AWS VPC flow log records */
 #define FL_MAXF 128

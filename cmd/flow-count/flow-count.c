@@ -96,32 +96,6 @@ add(const char *name, uint64_t lineno, const char *s, size_t n)
 		flush();
 }
 
-/* each -- fl_each, with the batch counted before any message */
-static void
-each(const char *name)
-{
-	struct fl_rd r;
-	char *s;
-	size_t n;
-	int k;
-
-	if (fl_rd_open(&r, name, MAXLINE) < 0)
-		fl_die(1, "%s:", name);
-	while ((k = fl_rd_next(&r, &s, &n)) > 0) {
-		if (r.toolong) {
-			flush();
-			fl_linewarn(name, r.lineno, "line longer than %zu bytes", (size_t)MAXLINE);
-		} else {
-			add(name, r.lineno, s, n);
-		}
-	}
-	flush();
-	if (k < 0)
-		fl_die(1, "%s: read error:", name);
-	if (fl_rd_close(&r) < 0)
-		fl_die(1, "%s: gzip: decompression failed", name);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -144,10 +118,11 @@ main(int argc, char *argv[])
 		}
 	}
 	fl_map_init(&map);
+	/* the batch is counted before fl_each's messages and at each file's end */
 	if (optind == argc)
-		each("-");
+		fl_each("-", MAXLINE, add, flush);
 	for (; optind < argc; optind++)
-		each(argv[optind]);
+		fl_each(argv[optind], MAXLINE, add, flush);
 	fl_map_print(&map, limit);
 	fl_finish();
 	return 0;

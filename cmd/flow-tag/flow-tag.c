@@ -118,9 +118,9 @@ main(int argc, char *argv[])
 	if (check)
 		return lk.problems ? 1 : 0;
 	if (optind == argc)
-		fl_each("-", MAXLINE, tagline);
+		fl_each("-", MAXLINE, tagline, NULL);
 	for (; optind < argc; optind++)
-		fl_each(argv[optind], MAXLINE, tagline);
+		fl_each(argv[optind], MAXLINE, tagline, NULL);
 	fl_finish();
 	return 0;
 }

@@ -45,9 +45,9 @@ main(int argc, char *argv[])
 		}
 	}
 	if (optind == argc)
-		fl_each("-", MAXLINE, untagged);
+		fl_each("-", MAXLINE, untagged, NULL);
 	for (; optind < argc; optind++)
-		fl_each(argv[optind], MAXLINE, untagged);
+		fl_each(argv[optind], MAXLINE, untagged, NULL);
 	fl_finish();
 	return 0;
 }
