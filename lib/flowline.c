@@ -526,8 +526,7 @@ quick(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	return FL_FLOW;
 }
 
-/* fl_parse -- classify one line (without its newline) and take its key;
- * r->f and r->fn are set for the key, the status and the -f fields */
+/* parse -- fl_parse; notab: the caller knows the line holds no tab */
 static inline int
 parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, struct fl_rec *r)
 {
@@ -544,7 +543,7 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, struct fl_re
 	if (!notab && memchr(s, '\t', n)) {
 		k = scan(s, n, t, 1, &nw, &wt);
 	} else {
-		if (!notab && fmt->quick && quick(fmt, s, n, r) == FL_FLOW)
+		if (fmt->quick && quick(fmt, s, n, r) == FL_FLOW)
 			return FL_FLOW;
 		k = scan(s, n, t, 0, &nw, &wt);
 	}
@@ -613,6 +612,8 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, struct fl_re
 	return FL_FLOW;
 }
 
+/* fl_parse -- classify one line (without its newline) and take its key;
+ * r->f and r->fn are set for the key, the status and the -f fields */
 int
 fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 {
@@ -623,7 +624,5 @@ fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 int
 fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 {
-	if (fmt->quick && quick(fmt, s, n, r) == FL_FLOW)
-		return FL_FLOW;
 	return parse(fmt, s, n, 1, r);
 }
