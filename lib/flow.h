@@ -169,6 +169,8 @@ int fl_fmt_select(struct fl_fmt *fmt, const char **missing);
 int fl_field_known(const char *name, size_t n);
 int fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r);
 int fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r);
+size_t fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
+    uint32_t *keys, size_t max, size_t *used);
 
 /* csv.c: RFC 4180 records from a buffer in memory */
 #define FL_CSV_MAXF 256

@@ -612,6 +612,34 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, struct fl_re
 	return FL_FLOW;
 }
 
+/* fl_quick_lines -- the plain flow lines at the start of s (avail bytes,
+ * no tab among them), each ended by a newline and starting before lim: their
+ * keys (protocol << 16 | port) into keys, at most max of them. Stops at the
+ * first line the fast path cannot decide; *used is the bytes taken. */
+size_t
+fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
+    uint32_t *keys, size_t max, size_t *used)
+{
+	static struct fl_rec r;
+	size_t pos = 0, k = 0;
+
+	if (fmt->quick && littleendian()) {
+		while (k < max && pos < lim) {
+			const char *l = s + pos, *nl = memchr(l, '\n', avail - pos);
+			size_t n;
+			if (!nl)
+				break;
+			n = (size_t)(nl - l);
+			if (n == 0 || l[n - 1] == '\r' || quick(fmt, l, n, &r) != FL_FLOW)
+				break;
+			keys[k++] = (uint32_t)r.proto << 16 | r.port;
+			pos += n + 1;
+		}
+	}
+	*used = pos;
+	return k;
+}
+
 /* fl_parse -- classify one line (without its newline) and take its key;
  * r->f and r->fn are set for the key, the status and the -f fields */
 int

@@ -450,6 +450,35 @@ flow-tag: t.csv:8: row 100-101,udp never applies: more specific or earlier rows 
 	[ "$(wc -l < c.out)" -gt 1000 ]
 }
 
+@test "flow-parse -c: counted in batches, the odd lines between still named by their line" {
+	{
+		for i in 1 2 3; do flowline 443 6; done       # 1-3
+		flowline 80 200                               # 4: warns
+		printf '2 1 eni-a 10.0.0.1 10.0.0.2 1 53 17 1 1 1 1 ACCEPT OK\r\n'   # 5: CRLF
+		flowline 80 6 | tr ' ' '\t'                   # 6: tabs
+		for i in 1 2; do flowline 22 6; done          # 7-8
+		flowline 22 6 | cut -d ' ' -f 1-13            # 9: 13 fields
+		flowline 8080 6 NODATA                        # 10
+		for i in 1 2; do flowline 8080 201; done      # 11-12: 11 warns
+		printf '2 1 eni-a 10.0.0.1 10.0.0.2 1 53 17 1 1 1 1 ACCEPT OK'      # 13: no newline
+	} > odd.log
+	flow-parse odd.log 2> pipe.err | flow-count > pipe.out
+	flow-parse -c -T tot -p prog odd.log > c.out 2> c.err
+	same_file pipe.out c.out
+	same_file pipe.err c.err
+	cat > want <<-'EOF'
+	flow-parse: odd.log:4: warning: protocol 200 has no IANA keyword, named '200'
+	flow-parse: odd.log:9: malformed: 13 fields, expected 14
+	flow-parse: odd.log:11: warning: protocol 201 has no IANA keyword, named '201'
+	EOF
+	same_file want c.err
+	printf '443\ttcp\t3\n22\ttcp\t2\n53\tudp\t2\n8080\t201\t2\n80\t200\t1\n80\ttcp\t1\n' > want
+	same_file want c.out
+	grep -qx "flows	11" tot
+	grep -qx "lines	13" tot
+	[ "$(head -n 1 prog)" = "$(wc -c < odd.log | tr -d ' ')" ]
+}
+
 @test "flow-parse -c reads standard input and several files like the pipe" {
 	make_big_log a.log 3000
 	cp "$SAMPLE/flow_logs.txt" b.log

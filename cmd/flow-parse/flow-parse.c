@@ -89,6 +89,20 @@ line(const struct fl_fmt *fmt, const struct fl_rec *r)
 	return (size_t)(p - scratch);
 }
 
+/* count -- one flow of -c without -f or -m */
+static inline void
+count(unsigned proto, unsigned port, const char *name, uint64_t lineno)
+{
+	if (!seen[proto])
+		checkname(proto, name, lineno);
+	if (!bykey[proto]) {
+		bykey[proto] = ecalloc(65536, sizeof(uint16_t));
+		bykeyhi[proto] = ecalloc(65536, sizeof(uint64_t));
+	}
+	if (++bykey[proto][port] == 0)
+		bykeyhi[proto][port] += 65536;
+}
+
 /* emit -- one flow: printed, or counted, or its measure summed */
 static void
 emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_t lineno,
@@ -109,12 +123,7 @@ emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_
 		return;
 	}
 	if (counting && fmt->nsel == 0) {
-		if (!bykey[r->proto]) {
-			bykey[r->proto] = ecalloc(65536, sizeof(uint16_t));
-			bykeyhi[r->proto] = ecalloc(65536, sizeof(uint64_t));
-		}
-		if (++bykey[r->proto][r->port] == 0)
-			bykeyhi[r->proto][r->port] += 65536;
+		count(r->proto, r->port, name, lineno);
 		return;
 	}
 	n = line(fmt, r);
@@ -208,6 +217,46 @@ select_fields(struct fl_fmt *fmt)
 	return missing;
 }
 
+/* fastcount -- -c without -f or -m: the plain flow lines ahead in the
+ * reader's buffer counted straight from it, a batch at a time, until a
+ * line needs the full parser (which then takes it as usual) */
+static void
+fastcount(struct fl_rd *r, const struct fl_fmt *fmt, const char *name, uint64_t *first,
+    uint64_t *last)
+{
+	uint32_t keys[512];
+	size_t k, i, used, lim;
+	uint64_t at;
+
+	for (;;) {
+		if (r->skipping || r->pos >= r->end)
+			return;
+		at = r->off;            /* file offset of the next line */
+		if (at < rstart || at >= rend)
+			return;
+		if (!(r->tabok && r->tabfrom <= r->pos && r->pos <= r->tabat))
+			fl_rd_tabscan(r, r->buf + r->pos, 0);
+		lim = rend - at < r->end - r->pos ? (size_t)(rend - at) : r->end - r->pos;
+		k = fl_quick_lines(fmt, r->buf + r->pos, r->tabat - r->pos, lim, keys, 512, &used);
+		if (k == 0)
+			return;
+		for (i = 0; i < k; i++)
+			count(keys[i] >> 16, keys[i] & 0xffff, name, r->lineno + i + 1);
+		if (progfd >= 0 && (r->lineno >> 16) != ((r->lineno + k) >> 16))
+			progress(progdone + (fl_rd_srcpos(r) > rstart ? fl_rd_srcpos(r) - rstart : 0));
+		if (*first == UINT64_MAX)
+			*first = at;
+		r->lineno += k;
+		r->pos += used;
+		r->off += used;
+		r->lineoff = r->off;
+		*last = r->off;
+		nlines += k;
+		nrec += k;
+		nflow += k;
+	}
+}
+
 static void
 process(const char *name)
 {
@@ -255,9 +304,13 @@ process(const char *name)
 		if (k < 0)
 			fl_die(1, "%s: read error:", name);
 	}
-	while ((k = fl_rd_next(&r, &s, &n)) > 0) {
+	for (;;) {
 		const char *why;
 
+		if (counting && fmt.quick && fmt.nsel == 0 && fmt.measure < 0)
+			fastcount(&r, &fmt, name, &first, &last);
+		if ((k = fl_rd_next(&r, &s, &n)) <= 0)
+			break;
 		if (r.lineoff >= rend)
 			break;
 		if (r.lineoff < rstart)

@@ -1,5 +1,5 @@
 /* fuzz_flowline -- fl_parse (and fl_parse_notab on lines without a tab)
- * on every line of the input: once with the
+ * on every line of the input, and fl_quick_lines over it: once with the
  * version 2 default format, once with the first line read as a header
  * (fl_fmt_header) and a few -f selections (fl_fmt_select). Checks the
  * invariants a caller relies on: fields inside the line, no blank inside a
@@ -184,6 +184,47 @@ each(const struct fl_fmt *fmt, const char *s, size_t n)
 	}
 }
 
+/* batch -- fl_quick_lines over the buffer, as flow-parse -c calls it: each
+ * line it takes must be a flow by the reference with the same key, and it
+ * must stop before a tab and at a line the fast path cannot decide */
+static void
+batch(const struct fl_fmt *fmt, const char *s, size_t n)
+{
+	static size_t start[FL_MAXF], len[FL_MAXF];
+	size_t pos = 0;
+
+	while (pos < n) {
+		const char *tab = memchr(s + pos, '\t', n - pos), *nl;
+		size_t avail = tab ? (size_t)(tab - (s + pos)) : n - pos;
+		size_t used, k, i, at = pos;
+		uint32_t keys[8];
+
+		k = fl_quick_lines(fmt, s + pos, avail, n - pos, keys, 8, &used);
+		CHECK(k <= 8 && used <= avail);
+		for (i = 0; i < k; i++) {
+			int err = 0;
+			unsigned port = 0, proto = 0;
+			size_t ln;
+			nl = memchr(s + at, '\n', n - at);
+			CHECK(nl != NULL);
+			ln = (size_t)(nl - (s + at));
+			CHECK(ln > 0 && s[at + ln - 1] != '\r');
+			CHECK(refkind(fmt, s + at, fields(s + at, ln, start, len), start, len, &err,
+			    &port, &proto) == FL_FLOW);
+			CHECK(keys[i] == (proto << 16 | port));
+			at += ln + 1;
+		}
+		CHECK(at == pos + used);
+		if (k > 0) {
+			pos += used;
+			continue;
+		}
+		if ((nl = memchr(s + pos, '\n', n - pos)) == NULL)
+			break;
+		pos = (size_t)(nl - s) + 1;
+	}
+}
+
 static const char *const sels[][5] = {
 	{ "dstport", "protocol", "bytes", "action", NULL },
 	{ "srcaddr", "dstaddr", NULL },
@@ -204,6 +245,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&fmt, 0, sizeof(fmt));
 	fl_fmt_default(&fmt);
 	each(&fmt, buf, size);
+	batch(&fmt, buf, size);
 
 	nl = memchr(buf, '\n', size);
 	hn = nl ? (size_t)(nl - buf) : size;
@@ -218,6 +260,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(strlen(hdr.names[i]) < sizeof(hdr.names[i]));
 		hdr.nsel = 0;
 		each(&hdr, nl ? nl + 1 : buf + size, nl ? size - hn - 1 : 0);
+		batch(&hdr, nl ? nl + 1 : buf + size, nl ? size - hn - 1 : 0);
 		for (i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
 			struct fl_fmt f = hdr;
 			int j;
