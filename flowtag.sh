@@ -147,6 +147,10 @@ pids="$pids $!"
 # part I [flow-parse arguments] -- count the flows of one piece in the
 # background; flow-parse -c prints what flow-parse | flow-count would
 parts=
+# more than one piece: flow-count -s merges them, and sorts the merged
+# table, so the pieces skip their own sort
+unsorted=-u
+[ "$jobs" -eq 1 ] && [ $# -le 1 ] && unsorted=
 part() {
 	parts="$parts $1"
 	run "$@"
@@ -155,7 +159,7 @@ run() {
 	i=$1
 	shift
 	{
-		flow-parse -c $strict ${measure:+-m "$measure"} -p "$tmp/prog.$i" \
+		flow-parse -c $unsorted $strict ${measure:+-m "$measure"} -p "$tmp/prog.$i" \
 			-T "$tmp/tot.$i" "$@" <&3 >"$tmp/part.$i" 2>"$tmp/err.$i" &
 		echo $! >"$tmp/pid.$i"
 		wait $!
@@ -311,7 +315,7 @@ done
 merge() {
 	set --
 	for i in $parts; do set -- "$@" "$tmp/part.$i"; done
-	if [ $# -gt 1 ]; then
+	if [ $# -gt 1 ] || [ -n "$unsorted" ]; then
 		flow-count -s "$@"
 	else
 		cat "$1"

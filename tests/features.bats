@@ -12,7 +12,7 @@ OUTS="error.log output.csv port_protocol_counts.csv tag_counts.csv untagged_flow
 USAGE_TAG="$(printf '%s\n' 'usage: flow-tag -l LOOKUP [-k PORTCOL,PROTOCOL] [file ...]' \
 	'       flow-tag -c -l LOOKUP')"
 USAGE_PARSE="$(printf '%s\n' \
-	'usage: flow-parse [-cS] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END | -R START:END]' \
+	'usage: flow-parse [-cSu] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END | -R START:END]' \
 	'                  [-T FILE] [file ...]')"
 USAGE_SH="$(printf '%s\n' \
 	'usage: flowtag.sh [-q] [--strict] [-j N] [-l LOOKUP] [-m bytes|packets] [-n N]' \
@@ -520,6 +520,27 @@ flow-tag: t.csv:8: row 100-101,udp never applies: more specific or earlier rows 
 	flow-parse -c -m bytes m.log > c.out 2>/dev/null
 	run -0 awk -F '\t' '$3 > 4294967296 { n++ } END { print n + 0 }' c.out
 	[ "$output" -gt 0 ]
+}
+
+@test "flow-parse -c -u: the same rows unsorted, which flow-count -s turns into -c's table" {
+	make_big_log big.log 20000
+	flow-parse -c big.log > c.out 2> c.err
+	run -0 --separate-stderr flow-parse -c -u big.log
+	printf '%s\n' "$output" > u.out
+	same_text "$(cat c.err)" "$stderr"
+	same_file c.out <(flow-count -s u.out)
+	same_text "$(sort c.out)" "$(sort u.out)"
+	run -1 cmp -s c.out u.out
+	# with -f and with -m as well
+	flow-parse -c -f dstport,action big.log > c.out 2>/dev/null
+	flow-parse -c -u -f dstport,action big.log > u.out 2>/dev/null
+	same_file c.out <(flow-count -s u.out)
+	flow-parse -c -m bytes big.log > c.out 2>/dev/null
+	flow-parse -c -u -m bytes big.log > u.out 2>/dev/null
+	same_file c.out <(flow-count -s u.out)
+	run -2 --separate-stderr flow-parse -u big.log
+	same_text "flow-parse: -u needs -c
+$USAGE_PARSE" "$stderr"
 }
 
 @test "flow-parse -m without -c is a usage error (exit 2)" {

@@ -13,6 +13,7 @@
 static struct fl_fmt base;           /* the -f selection, no format yet */
 static int strict;
 static int counting;                 /* -c: count here, as flow-count would */
+static int unsorted;                 /* -u: -c rows unsorted, for flow-count -s */
 /* -c without -f: counts by [protocol][port], 16 bits wide so that the
  * tables of the common protocols stay in cache; each wrap of a 16-bit
  * count adds 65536 to the wide table beside it */
@@ -33,7 +34,7 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: flow-parse [-cS] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END | -R START:END]\n"
+	    "usage: flow-parse [-cSu] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END | -R START:END]\n"
 	    "                  [-T FILE] [file ...]\n");
 	exit(status);
 }
@@ -144,6 +145,38 @@ printcounts(void)
 {
 	char key[32];
 	unsigned proto, port;
+
+	if (unsorted) {
+		/* -u: straight from the tables, no map and no sort */
+		uint64_t *v;
+		const char *k;
+		size_t n, pos = 0;
+		for (proto = 0; proto < 256; proto++) {
+			if (!bykey[proto])
+				continue;
+			for (port = 0; port < 65536; port++) {
+				uint64_t c = bykeyhi[proto][port];
+				if (base.measname == NULL)
+					c += bykey[proto][port];
+				if (bykey[proto][port] || bykeyhi[proto][port]) {
+					char *e = putkey(key, port, proto);
+					*e++ = '\t';
+					fl_put(key, (size_t)(e - key));
+					fl_putu(c);
+					fl_putc('\n');
+				}
+			}
+			free(bykey[proto]);
+			free(bykeyhi[proto]);
+		}
+		while (fl_map_next(&byline, &pos, &v, &k, &n)) {
+			fl_put(k, n);
+			fl_putc('\t');
+			fl_putu(*v);
+			fl_putc('\n');
+		}
+		return;
+	}
 
 	for (proto = 0; proto < 256; proto++) {
 		if (!bykey[proto])
@@ -442,10 +475,11 @@ main(int argc, char *argv[])
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--strict") == 0)
 			argv[i] = "-S";
-	while ((c = getopt(argc, argv, "hcSf:m:p:r:R:T:")) != -1) {
+	while ((c = getopt(argc, argv, "hcSuf:m:p:r:R:T:")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;
 		case 'c': counting = 1; break;
+		case 'u': unsorted = 1; break;
 		case 'm':
 			if (!fl_field_known(optarg, strlen(optarg))) {
 				fl_warn("-m: unknown field '%s'", optarg);
@@ -469,6 +503,10 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (base.measname && !counting) {
 		fl_warn("-m needs -c");
+		usage(2);
+	}
+	if (unsorted && !counting) {
+		fl_warn("-u needs -c");
 		usage(2);
 	}
 	if (ranged && (argc != 1 || strcmp(argv[0], "-") == 0)) {
