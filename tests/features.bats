@@ -12,8 +12,9 @@ OUTS="error.log output.csv port_protocol_counts.csv tag_counts.csv untagged_flow
 USAGE_TAG="$(printf '%s\n' 'usage: flow-tag -l LOOKUP [-k PORTCOL,PROTOCOL] [file ...]' \
 	'       flow-tag -c -l LOOKUP')"
 USAGE_PARSE="$(printf '%s\n' \
-	'usage: flow-parse [-cSu] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END | -R START:END]' \
-	'                  [-T FILE] [file ...]')"
+	'usage: flow-parse [-cSu] [-f FIELDS] [-m FIELD] [-p FILE] [-r RANGE | -R RANGE]' \
+	'                  [-T FILE] [file ...]' \
+	'       RANGE is START:END (byte offsets) or K/N (part K of N equal parts)')"
 USAGE_SH="$(printf '%s\n' \
 	'usage: flowtag.sh [-q] [--strict] [-j N] [-l LOOKUP] [-m bytes|packets] [-n N]' \
 	'                  [-o OUTDIR] [FLOWLOG ...]')"

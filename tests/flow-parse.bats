@@ -6,7 +6,7 @@ load test_helper
 
 @test "flow-parse -h: usage on stdout, exit 0" {
 	run -0 --separate-stderr flow-parse -h
-	same_text 'usage: flow-parse [-cSu] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END | -R START:END]' "${lines[0]}"
+	same_text 'usage: flow-parse [-cSu] [-f FIELDS] [-m FIELD] [-p FILE] [-r RANGE | -R RANGE]' "${lines[0]}"
 	[ -z "$stderr" ]
 }
 
@@ -564,6 +564,54 @@ line_off() { head -n $(($2 - 1)) "$1" | wc -c | tr -d ' '; }
 	[[ "$stderr" == "flow-parse: -r and -R need exactly one named file"* ]]
 	run -2 --separate-stderr flow-parse -R 20:10 mixed.log
 	[[ "$stderr" == "flow-parse: -R: '20:10' is not START:END"* ]]
+}
+
+@test "flow-parse -r/-R K/N: part K of N equal byte ranges, floor(size*K/N)" {
+	cp "$FIX/mixed/mixed.log" .
+	size=$(wc -c < mixed.log | tr -d ' ')
+	for n in 1 3 7; do
+		k=0
+		while [ "$k" -lt "$n" ]; do
+			a=$((size * k / n)) b=$((size * (k + 1) / n))
+			for o in r R; do
+				flow-parse -c -T want.t -"$o" "$a:$b" mixed.log > want.out 2> want.err
+				run -0 to_files flow-parse -c -T got.t -"$o" "$k/$n" mixed.log
+				same_file want.out out
+				same_file want.err err
+				same_file want.t got.t
+			done
+			k=$((k + 1))
+		done
+	done
+	# the parts of one N hold every line once: their sum is the whole
+	for k in 0 1 2 3 4; do flow-parse -c -u -r "$k/5" mixed.log; done 2>/dev/null | flow-count -s > parts.out
+	same_file <(flow-parse -c mixed.log 2>/dev/null) parts.out
+	# a file smaller than N bytes
+	flowline 443 6 > tiny.log
+	for k in $(seq 0 199); do flow-parse -R "$k/200" tiny.log; done > tiny.out
+	same_text "$(printf '443\ttcp')" "$(cat tiny.out)"
+}
+
+@test "flow-parse -r K/N: a gzip file is not cut (part 0 all, others empty); bad K/N, a pipe" {
+	cp "$FIX/mixed/mixed.log" .
+	gzip -c mixed.log > mixed.log.gz
+	run -0 to_files flow-parse -T t0 -r 0/3 mixed.log.gz
+	same_file "$EXP/parse/mixed.out" out
+	sed 's/^flow-parse: mixed.log:/flow-parse: mixed.log.gz:/' "$EXP/parse/mixed.err" > want.err
+	same_file want.err err
+	run -0 --separate-stderr flow-parse -c -T t1 -R 2/3 mixed.log.gz
+	same_text "" "$output"
+	same_text "" "$stderr"
+	grep -qx "lines	0" t1
+	grep -qx "records	0" t1
+	for bad in 3/3 1/0 x/2 2/ /2 1/65537; do
+		run -2 --separate-stderr flow-parse -r "$bad" mixed.log
+		[[ "$stderr" == "flow-parse: -r: '$bad' is not K/N with K < N <= 65536"* ]]
+	done
+	run -1 --separate-stderr flow-parse -r 0/2 <(cat mixed.log)
+	[[ "$stderr" == "flow-parse: /dev/fd/"*": -r K/N needs a regular file" ]]
+	run -1 --separate-stderr flow-parse -R 0/2 nosuch.log
+	[[ "$stderr" == "flow-parse: nosuch.log: No such file or directory" ]]
 }
 
 @test "flow-parse -T: an unwritable totals file -> exit 1" {

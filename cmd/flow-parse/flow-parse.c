@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "flow.h"
@@ -26,6 +27,7 @@ static uint64_t progdone;
 static int ranged;
 static int here;                      /* -R: no pass over the bytes before the range */
 static uint64_t rstart, rend = UINT64_MAX;
+static uint64_t partk, partn;         /* -r/-R K/N: part K of N equal parts */
 static uint64_t nrec, nflow, nnodata, nmal, nbytes;
 static uint64_t nlines, nheaders;     /* in the range; headers besides line 1 */
 static unsigned char seen[256];
@@ -34,8 +36,9 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: flow-parse [-cSu] [-f FIELDS] [-m FIELD] [-p FILE] [-r START:END | -R START:END]\n"
-	    "                  [-T FILE] [file ...]\n");
+	    "usage: flow-parse [-cSu] [-f FIELDS] [-m FIELD] [-p FILE] [-r RANGE | -R RANGE]\n"
+	    "                  [-T FILE] [file ...]\n"
+	    "       RANGE is START:END (byte offsets) or K/N (part K of N equal parts)\n");
 	exit(status);
 }
 
@@ -290,6 +293,39 @@ fastcount(struct fl_rd *r, const struct fl_fmt *fmt, const char *name, uint64_t 
 	}
 }
 
+/* splitpart -- -r/-R K/N: the byte range of part K of the file cut in N
+ * equal parts (lines go to the part their first byte is in). A gzip file
+ * is not cut: part 0 is all of it, the others are empty (0). */
+static int
+splitpart(const char *name)
+{
+	struct stat st;
+	unsigned char magic[2];
+	uint64_t size;
+	int fd = open(name, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		fl_die(1, "%s:", name);
+	if (!S_ISREG(st.st_mode))
+		fl_die(1, "%s: -%c K/N needs a regular file", name, here ? 'R' : 'r');
+	if (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+		close(fd);
+		if (partk > 0)
+			return 0;
+		ranged = 0;
+		rstart = 0;
+		rend = UINT64_MAX;
+		return 1;
+	}
+	close(fd);
+	size = (uint64_t)st.st_size;
+	/* size * K / N without overflow */
+	rstart = size / partn * partk + size % partn * partk / partn;
+	rend = partk + 1 == partn ? size :
+	    size / partn * (partk + 1) + size % partn * (partk + 1) / partn;
+	return 1;
+}
+
 static void
 process(const char *name)
 {
@@ -303,6 +339,8 @@ process(const char *name)
 	uint64_t val = 1;
 	int k, t;
 
+	if (partn && !splitpart(name))
+		return;                 /* a later part of a gzip file: empty */
 	if (fl_rd_open(&r, name, MAXLINE) < 0)
 		fl_die(1, "%s:", name);
 	if (ranged && fl_rd_isgzip(&r))
@@ -437,14 +475,24 @@ parsefields(char *arg)
 static void
 parserange(const char *arg)
 {
-	const char *colon = strchr(arg, ':');
+	const char *colon = strchr(arg, ':'), *slash = strchr(arg, '/');
 
+	ranged = 1;
+	partn = 0;
+	if (slash) {
+		if (fl_udec(arg, (size_t)(slash - arg), UINT64_MAX, &partk) < 0 ||
+		    fl_udec(slash + 1, strlen(slash + 1), 65536, &partn) < 0 || partn == 0 ||
+		    partk >= partn) {
+			fl_warn("-%c: '%s' is not K/N with K < N <= 65536", here ? 'R' : 'r', arg);
+			usage(2);
+		}
+		return;
+	}
 	if (!colon || fl_udec(arg, (size_t)(colon - arg), UINT64_MAX, &rstart) < 0 ||
 	    fl_udec(colon + 1, strlen(colon + 1), UINT64_MAX, &rend) < 0 || rstart > rend) {
-		fl_warn("-%c: '%s' is not START:END", here ? 'R' : 'r', arg);
+		fl_warn("-%c: '%s' is not START:END or K/N", here ? 'R' : 'r', arg);
 		usage(2);
 	}
-	ranged = 1;
 }
 
 static void
