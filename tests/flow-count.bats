@@ -188,3 +188,22 @@ load test_helper
 	run -1 bash -c 'flow-count "$1" > /dev/full' _ "$EXP/parse/sample.out"
 	same_text 'flow-count: write error: No space left on device' "$output"
 }
+
+@test "flow-count -s: port and protocol keys in any spelling, each its own key" {
+	# a plain port and a protocol's own name take a fast path; every other
+	# spelling (leading zero, upper case, a number, a port over 65535, an
+	# empty port, a name cut short, a third field) is a key of its own
+	printf '80\ttcp\t5\n80\tTCP\t1\n080\ttcp\t2\n80\t6\t3\n80\ttcp\t4\n65535\tudp\t1\n' > in
+	printf '65536\tudp\t1\n0\t253\t2\n0\t0253\t2\n7\t3pc\t1\n7\t63\t1\n7\t253\t1\n' >> in
+	printf '\ttcp\t1\n80\ttcp\tx\t1\n0\tudp\t0\n9\tipv6-icmp\t9\n9\tipv6-icm\t9\n' >> in
+	run -0 to_files flow-count -s in
+	printf '9\tipv6-icm\t9\n9\tipv6-icmp\t9\n80\ttcp\t9\n80\t6\t3\n0\t0253\t2\n0\t253\t2\n' > want
+	printf '080\ttcp\t2\n\ttcp\t1\n7\t3pc\t1\n7\t63\t1\n7\t253\t1\n80\tTCP\t1\n' >> want
+	printf '80\ttcp\tx\t1\n65535\tudp\t1\n65536\tudp\t1\n0\tudp\t0\n' >> want
+	same_file want out
+	[ ! -s err ]
+	printf 'k\t18446744073709551615\n80\ttcp\t18446744073709551615\n80\ttcp\t1\n' > o.tsv
+	run -1 --separate-stderr flow-count -s o.tsv
+	same_text "flow-count: o.tsv:3: count overflows 64 bits" "$stderr"
+}
+
