@@ -207,3 +207,26 @@ load test_helper
 	same_text "flow-count: o.tsv:3: count overflows 64 bits" "$stderr"
 }
 
+@test "flow-count -f: the listed fields in that order make the line" {
+	printf '443\ttcp\t12\tweb\n80\ttcp\t5\tweb\n53\tudp\t7\tUntagged\n22\ttcp\t1\n' > in
+	run -0 --separate-stderr flow-count -s -f 4,3 in
+	same_text "$(printf 'web\t17\nUntagged\t7')" "$output"
+	same_text "flow-count: in:4: 3 fields, -f needs 4" "$stderr"
+	# counting, a field twice, the empty field between two tabs
+	printf 'a\t\tx\nb\t\tx\nc\t\ty\n' > in2
+	run -0 --separate-stderr flow-count -f 3,2,3 in2
+	same_text "$(printf 'x\t\tx\t2\ny\t\ty\t1')" "$output"
+	[ -z "$stderr" ]
+	# equal to the pipe through awk on a tagged table
+	printf 'web\t3\nmail\t2\n' > want
+	printf '1\ttcp\t1\tweb\n2\ttcp\t2\tmail\n3\tudp\t2\tweb\n' | flow-count -s -f 4,3 > out
+	same_file want out
+}
+
+@test "flow-count -f: a bad field list -> exit 2 with message" {
+	for v in 0 x 1,,2 '' 1025 4,; do
+		run -2 --separate-stderr flow-count -f "$v"
+		same_text "flow-count: -f: '$v' is not a list of at most 64 field numbers 1..1024" "${stderr_lines[0]}"
+		[[ "${stderr_lines[1]}" == "usage: flow-count "* ]]
+	done
+}

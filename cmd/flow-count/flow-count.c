@@ -46,11 +46,42 @@ static struct name {             /* names looked up, by first byte */
 	unsigned proto;
 } names[256];
 
+/* -f: the fields that make the line, numbered from 1 */
+#define MAXSEL 64
+#define MAXFIELD 1024
+static unsigned sel[MAXSEL];
+static size_t nsel;
+static unsigned maxsel;          /* the largest of them */
+static char *selbuf;
+static size_t selcap;
+
 static void
 usage(int status)
 {
-	fprintf(status ? stderr : stdout, "usage: flow-count [-s] [-n N] [file ...]\n");
+	fprintf(status ? stderr : stdout, "usage: flow-count [-s] [-f FIELDS] [-n N] [file ...]\n");
 	exit(status);
+}
+
+static void
+parsesel(const char *arg)
+{
+	const char *p = arg, *e;
+	uint64_t v;
+
+	for (nsel = 0, maxsel = 0;; p = e + 1) {
+		if (!(e = strchr(p, ',')))
+			e = p + strlen(p);
+		if (nsel == MAXSEL || fl_udec(p, (size_t)(e - p), MAXFIELD, &v) < 0 || v == 0) {
+			fl_warn("-f: '%s' is not a list of at most %d field numbers 1..%d",
+			    arg, MAXSEL, MAXFIELD);
+			usage(2);
+		}
+		sel[nsel++] = (unsigned)v;
+		if (v > maxsel)
+			maxsel = (unsigned)v;
+		if (!*e)
+			break;
+	}
 }
 
 static void
@@ -199,12 +230,56 @@ mapdirect(int atend)
 	norder = caporder = 0;
 }
 
+/* pick -- the fields of -f, joined by tabs; 0 if the line has too few */
+static int
+pick(const char **s, size_t *n)
+{
+	static const char *f[MAXFIELD + 1];
+	static size_t fn[MAXFIELD + 1];
+	const char *p = *s, *e = *s + *n, *t;
+	size_t i, need;
+	unsigned k;
+	char *o;
+
+	for (k = 1; k <= maxsel; k++) {
+		if (!p)
+			return 0;
+		t = memchr(p, '\t', (size_t)(e - p));
+		f[k] = p;
+		fn[k] = t ? (size_t)(t - p) : (size_t)(e - p);
+		p = t ? t + 1 : NULL;
+	}
+	for (i = 0, need = nsel; i < nsel; i++)
+		need += fn[sel[i]];
+	if (need > selcap) {
+		selcap = need * 2;
+		selbuf = erealloc(selbuf, selcap);
+	}
+	for (i = 0, o = selbuf; i < nsel; i++) {
+		if (i)
+			*o++ = '\t';
+		memcpy(o, f[sel[i]], fn[sel[i]]);
+		o += fn[sel[i]];
+	}
+	*s = selbuf;
+	*n = (size_t)(o - selbuf);
+	return 1;
+}
+
 static void
 add(const char *name, uint64_t lineno, const char *s, size_t n)
 {
 	uint64_t v = 1, h;
 	unsigned port, proto;
 
+	if (nsel && !pick(&s, &n)) {
+		size_t i, fields = 1;
+		for (i = 0; i < n; i++)
+			fields += s[i] == '\t';
+		flush();
+		fl_linewarn(name, lineno, "%zu fields, -f needs %u", fields, maxsel);
+		return;
+	}
 	if (summing) {
 		const char *tab = NULL, *p;
 		for (p = s + n; p > s; p--)
@@ -257,10 +332,11 @@ main(int argc, char *argv[])
 
 	fl_setprog(argv[0]);
 	signal(SIGPIPE, SIG_DFL);
-	while ((c = getopt(argc, argv, "hsn:")) != -1) {
+	while ((c = getopt(argc, argv, "hsf:n:")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;
 		case 's': summing = 1; break;
+		case 'f': parsesel(optarg); break;
 		case 'n':
 			if (fl_udec(optarg, strlen(optarg), UINT64_MAX, &limit) < 0) {
 				fl_warn("-n: '%s' is not a number", optarg);
