@@ -22,7 +22,10 @@ die() {
 
 # the filters: $FLOWTAG_BIN, else the build tree beside this script, else
 # the directory this script was installed in, then PATH
-here=$(dirname -- "$0")
+case $0 in
+*/*) here=${0%/*} ;;
+*) here=. ;;
+esac
 if [ -n "${FLOWTAG_BIN:-}" ]; then
 	PATH=$FLOWTAG_BIN:$PATH
 elif [ -x "$here/cmd/flow-parse/flow-parse" ]; then
@@ -97,14 +100,15 @@ if [ -n "$mset" ]; then
 	esac
 fi
 
+# now -- the time in ns, in $ns
 now() {
-	t=$(date +%s%N 2>/dev/null)
-	case $t in
-	''|*[!0-9]*) t=$(($(date +%s) * 1000000000)) ;;
+	ns=$(date +%s%N 2>/dev/null)
+	case $ns in
+	''|*[!0-9]*) ns=$(($(date +%s) * 1000000000)) ;;
 	esac
-	echo "$t"
 }
-t0=$(now)
+now
+t0=$ns
 
 readable() {
 	[ -e "$1" ] || die "$1: No such file or directory"
@@ -121,7 +125,7 @@ pids=
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
 	for f in "$tmp"/pid.*; do
-		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+		[ -f "$f" ] && read -r p <"$f" && kill "$p" 2>/dev/null
 	done
 	rm -rf "$tmp"
 }
@@ -180,7 +184,8 @@ watch() {
 		alive=
 		for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done
 		[ -n "$alive" ] || break
-		cat "$tmp"/prog.* 2>/dev/null | awk -v total="$total_bytes" -v ns="$(($(now) - t0))" '
+		now
+		cat "$tmp"/prog.* 2>/dev/null | awk -v total="$total_bytes" -v ns="$((ns - t0))" '
 			{ done += $1 }
 			END {
 				s = ns / 1e9; if (s <= 0) s = 1e-9
@@ -200,8 +205,16 @@ watch() {
 	wait
 }
 
-isgzip() {
-	[ "$(od -An -tx1 -N2 -- "$1" | tr -d ' \n')" = 1f8b ]
+# gzipinfo FILE -- $gz 1 if FILE starts with the gzip magic, and $size
+# its size in bytes; od prints the two bytes as hex pairs ("1f" can only
+# be one of them), wc the size, maybe after blanks
+gzipinfo() {
+	gz=$(od -An -tx1 -N2 -- "$1"; wc -c <"$1")
+	size=${gz##*[!0-9]}
+	case $gz in
+	*1f*8b*) gz=1 ;;
+	*) gz=0 ;;
+	esac
 }
 
 # settle FILE PART... -- the pieces of one file once they have run. A
@@ -255,21 +268,34 @@ if [ "$jobs" -eq 1 ]; then
 else
 	n=0
 	for f; do
-		if [ -f "$f" ] && ! isgzip "$f"; then
+		gz=1
+		[ -f "$f" ] && gzipinfo "$f"
+		if [ "$gz" = 0 ]; then
 			# byte ranges of equal size: flow-parse -r takes the lines
 			# that start in the first, -R those in each later one
-			# without passing over the bytes before it (see settle)
-			size=$(wc -c <"$f" | tr -d ' ')
-			awk -v size="$size" -v n="$jobs" 'BEGIN {
-				prev = 0
-				for (k = 1; k <= n; k++) {
-					b = k == n ? size : int(size / n * k)
-					printf "%.0f:%.0f\n", prev, b; prev = b
-				}
-			}' >"$tmp/ranges"
+			# without passing over the bytes before it (see settle).
+			# Range k ends at size * k / jobs, rounded down: in shell
+			# arithmetic while the numbers are small enough for it
+			if [ ${#size} -le 15 ] && [ ${#jobs} -le 4 ]; then
+				k=1 prev=0 ranges='' q=$((size / jobs)) rest=$((size % jobs))
+				while [ "$k" -le "$jobs" ]; do
+					b=$((q * k + rest * k / jobs))
+					ranges="$ranges $prev:$b"
+					prev=$b
+					k=$((k + 1))
+				done
+			else
+				ranges=$(awk -v size="$size" -v n="$jobs" 'BEGIN {
+					prev = 0
+					for (k = 1; k <= n; k++) {
+						b = k == n ? size : int(size / n * k)
+						printf "%.0f:%.0f\n", prev, b; prev = b
+					}
+				}')
+			fi
 			first=$n
 			fparts=
-			while read -r r; do
+			for r in $ranges; do
 				if [ "$n" = "$first" ]; then
 					part "$n" -r "$r" -- "$f"
 				else
@@ -278,7 +304,7 @@ else
 				eval "range_$n=\$r"
 				fparts="$fparts $n"
 				n=$((n + 1))
-			done <"$tmp/ranges"
+			done
 			watch
 			pids=
 			# shellcheck disable=SC2086 # part numbers
@@ -459,10 +485,19 @@ if [ "$quiet" = 0 ]; then
 	}' "$tmp/tags.tsv"
 fi
 
-t1=$(now)
-awk -v p="$prog" -v f="$flows" -v m="$malformed" -v n="$nodata" -v b="$bytes" \
-	-v ns="$((t1 - t0))" 'BEGIN {
-	s = ns / 1e9; if (s <= 0) s = 1e-9
-	printf "%s: %.0f flows (%.0f malformed, %.0f nodata) in %.2f s, %.1f MB/s\n", p, f, m, n, s, b / 1e6 / s
-}' >&2
+# the timing line: seconds and MB/s as decimals by integer arithmetic
+# (bytes * 1000 / ns is MB/s), rounded by printf
+now
+ns=$((ns - t0))
+[ "$ns" -gt 0 ] || ns=1
+frac=$((ns % 1000000000 + 1000000000))
+rate=$((bytes * 1000 / ns)). rem=$((bytes * 1000 % ns)) k=0
+while [ "$k" -lt 6 ]; do
+	rem=$((rem * 10))
+	rate=$rate$((rem / ns))
+	rem=$((rem % ns))
+	k=$((k + 1))
+done
+printf '%s: %.0f flows (%.0f malformed, %.0f nodata) in %.2f s, %.1f MB/s\n' "$prog" \
+	"$flows" "$malformed" "$nodata" "$((ns / 1000000000)).${frac#1}" "$rate" >&2
 exit 0
