@@ -220,27 +220,22 @@ gzipinfo() {
 # settle FILE PART... -- the pieces of one file once they have run. A
 # piece read with -R numbered its lines from the line in progress at its
 # start (line 1) and took the format of the file's first line: its line
-# numbers get the lines of the pieces before it added, unless one of those
-# pieces held a header, in which case it is counted again with -r.
+# numbers get the lines of the pieces before it added (fix_I, when
+# error.log is written, by a prefix in the environment named by pfx_I),
+# unless one of those pieces held a header, in which case it is counted
+# again with -r.
+nsplit=0
 settle() {
 	sf=$1
 	shift
 	base=0 hdr=0 again=
+	eval "FT_P$nsplit=\"flow-parse: \$sf:\"; export FT_P$nsplit"
 	for i; do
 		if [ "$i" != "$1" ]; then
 			if [ "$hdr" != 0 ]; then
 				again="$again $i"
 			else
-				if ! FT_PREFIX="flow-parse: $sf:" awk -v add="$((base - 1))" '
-				BEGIN { p = ENVIRON["FT_PREFIX"]; n = length(p) }
-				substr($0, 1, n) == p && match(substr($0, n + 1), /^[0-9]+:/) {
-					l = substr($0, n + 1, RLENGTH - 1)
-					$0 = p sprintf("%.0f", l + add) substr($0, n + RLENGTH)
-				}
-				{ print }' "$tmp/err.$i" >"$tmp/err.fix" ||
-					! mv "$tmp/err.fix" "$tmp/err.$i"; then
-					die "$outdir: write error"
-				fi
+				eval "fix_$i=$((base - 1)) pfx_$i=FT_P$nsplit"
 			fi
 		fi
 		[ -f "$tmp/tot.$i" ] || break   # a piece failed: it says why
@@ -254,6 +249,7 @@ settle() {
 		base=$((base + lines))
 		[ "$headers" = 0 ] || hdr=1
 	done
+	nsplit=$((nsplit + 1))
 	[ -n "$again" ] || return 0
 	for i in $again; do
 		eval "r=\$range_$i"
@@ -329,11 +325,82 @@ status() {
 }
 status lookup.st || fail "$tmp/lookup.err" "flow-tag failed on $lookup"
 for i in $parts; do
-	status "st.$i" || fail "$tmp/err.$i" "flow-parse failed"
+	status "st.$i" && continue
+	fix='' pfx=''
+	eval "fix=\${fix_$i:-} pfx=\${pfx_$i:-}"
+	if [ -n "$fix" ]; then
+		# its last message with the line numbers of the whole file
+		tail -n 1 "$tmp/err.$i" | awk -v add="$fix" -v p="$pfx" '
+		BEGIN { pre = ENVIRON[p]; n = length(pre) }
+		substr($0, 1, n) == pre && match(substr($0, n + 1), /^[0-9]+:/) {
+			l = substr($0, n + 1, RLENGTH - 1)
+			$0 = pre sprintf("%.0f", l + add) substr($0, n + RLENGTH)
+		}
+		{ print }' >"$tmp/err.fix" && mv "$tmp/err.fix" "$tmp/err.$i"
+	fi
+	fail "$tmp/err.$i" "flow-parse failed"
 done
 
-# merge: counts add up, so the pieces sum to the whole; one piece is
-# already a finished table. flow-tag loads the lookup table meanwhile.
+# error.log meanwhile: the lookup table's problems, then the flow logs' in
+# input order, line numbers of later pieces made those of the whole file
+# (see settle), a protocol number without a keyword reported once
+errlog() {
+	set -- lookup.err d=1
+	for i in $parts; do
+		eval "set -- \"\$@\" add=\${fix_$i:-0} p=\${pfx_$i:-} err.\$i"
+	done
+	cd "$tmp" && exec awk '
+	p != lastp { pre = ENVIRON[p]; n = length(pre); lastp = p }
+	p != "" && substr($0, 1, n) == pre && match(substr($0, n + 1), /^[0-9]+:/) {
+		l = substr($0, n + 1, RLENGTH - 1)
+		$0 = pre sprintf("%.0f", l + add) substr($0, n + RLENGTH)
+	}
+	d && /: warning: protocol [0-9]+ has no IANA keyword, named / { if (seen[$NF]++) next }
+	{ print }' "$@" >error.log
+}
+{ (errlog); echo $? >"$tmp/errlog.st"; } &
+pids=$!
+
+# rows FILE -- r: FILE, or with -n N a file of its top N rows (the rows
+# were counted over all of them)
+rows() {
+	r=$1
+	[ -z "$top" ] || { head -n "$top" "$1" >"$1.top" && r=$1.top; }
+}
+# keycsv HEADER FILE -- a port/protocol table as CSV: its fields never
+# hold a , or "
+keycsv() {
+	echo "$1"
+	tr '\t' , <"$2"
+}
+pptable() {
+	rows "$tmp/pp.tsv" &&
+		keycsv Port,Protocol,Count "$r" >"$tmp/port_protocol_counts.csv"
+}
+untable() {
+	if [ -n "$top" ]; then
+		flow-untagged "$tmp/tagged.tsv" >"$tmp/untagged.tsv" &&
+			rows "$tmp/untagged.tsv" &&
+			keycsv Port,Protocol,Count "$r" >"$tmp/untagged_flows.csv"
+		return
+	fi
+	# all the rows: straight into CSV
+	{
+		echo Port,Protocol,Count
+		{
+			flow-untagged "$tmp/tagged.tsv"
+			echo $? >"$tmp/un1.st"
+		} | tr '\t' ,
+	} >"$tmp/untagged_flows.csv" && status un1.st
+}
+
+# One pipeline does the rest. The pieces merge: counts add up, so they
+# sum to the whole; one piece is already a finished table. The merged
+# table is kept (pp.tsv) and written as CSV once it is whole, while it is
+# tagged (tagged.tsv: its untagged rows as CSV in turn) and its counts
+# summed per tag (tags.tsv, with an Untagged row always). The tag table
+# becomes tag_counts.csv, and its counts, tagged or untagged, are summed
+# with the pieces' totals, exactly (64-bit). Each stage leaves its status.
 merge() {
 	set --
 	for i in $parts; do set -- "$@" "$tmp/part.$i"; done
@@ -344,109 +411,86 @@ merge() {
 	fi
 	echo $? >"$tmp/merge.st"
 }
-# one pipeline: the merged table is kept (pp.tsv) and tagged (tagged.tsv),
-# and its counts summed per tag while the rows are tagged
+printf '\t\t0\tUntagged\n' >"$tmp/zero" || die "$outdir: write error"
 merge | {
 	tee "$tmp/pp.tsv"
 	echo $? >"$tmp/tee.st"
+	exec >/dev/null
+	pptable
+	echo $? >"$tmp/pp.st"
 } | {
 	flow-tag -l "$lookup" 2>/dev/null
 	echo $? >"$tmp/tag.st"
 } | {
 	tee "$tmp/tagged.tsv"
 	echo $? >"$tmp/tee2.st"
+	exec >/dev/null
+	untable
+	echo $? >"$tmp/un.st"
 } | {
-	echo "Untagged	0"
-	awk -F '\t' '{ print $4 "\t" $3 }'
-} | flow-count -s >"$tmp/tags.tsv" || die "flow-count -s failed"
+	flow-count -s -f 4,3 "$tmp/zero" -
+	echo $? >"$tmp/tags.st"
+} | {
+	# tag_counts.csv: fields with , or " quoted. The totals: the pieces'
+	# counts and the tag table's, tagged or untagged, summed; exactly, as
+	# every sum is below 2^53, else by flow-count -s below
+	(cd "$tmp" && exec awk 'function q(s) {
+		if (s ~ /[",]/) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
+		return s
+	}
+	BEGIN { FS = "\t"; print "Tag,Count" >"tag_counts.csv" }
+	!tags { sum[$1] += $2; next }
+	{
+		print >"tags.tsv"
+		print q($1) "," q($2) >"tag_counts.csv"
+		sum[$1 == "Untagged" ? "untagged" : "tagged"] += $2
+	}
+	END {
+		for (k in sum)
+			if (sum[k] >= 9007199254740992) { print "inexact"; exit }
+		for (k in sum)
+			printf "%s\t%.0f\n", k, sum[k]
+	}' tot.* tags=1 - >totals.tsv)
+	echo $? >"$tmp/csv.st"
+}
+status tags.st || die "flow-count -s failed"
 status merge.st || die "flow-count -s failed"
 status tag.st || die "flow-tag failed"
 status tee.st || die "$outdir: write error"
 status tee2.st || die "$outdir: write error"
+status csv.st || die "$outdir: write error"
+read -r k <"$tmp/totals.tsv" || k=
+if [ "$k" = inexact ]; then
+	{
+		cat "$tmp"/tot.*
+		awk -F '\t' '{ print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 }' "$tmp/tags.tsv"
+	} | flow-count -s >"$tmp/totals.tsv" || die "flow-count -s failed"
+fi
 
-# csv HEADER FILE -- a TSV table as CSV, fields with , or " quoted;
-# keycsv for port/protocol tables, whose fields never hold either
-keycsv() {
-	echo "$1"
-	tr '\t' , <"$2"
-}
-csv() {
-	echo "$1"
-	awk 'function q(s) {
-		if (s ~ /[",]/) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
-		return s
-	}
-	BEGIN { FS = "\t"; OFS = "," }
-	{ for (i = 1; i <= NF; i++) $i = q($i); print }' "$2"
-}
-
-# firstrows FILE -- FILE, or with -n N a file of its top N rows (the rows
-# were counted over all of them)
-firstrows() {
-	if [ -n "$top" ]; then
-		head -n "$top" "$1" >"$1.top" || return
-		echo "$1.top"
-	else
-		echo "$1"
-	fi
-}
-pptable() {
-	t=$(firstrows "$tmp/pp.tsv") &&
-		keycsv Port,Protocol,Count "$t" >"$tmp/port_protocol_counts.csv"
-}
-untable() {
-	flow-untagged "$tmp/tagged.tsv" >"$tmp/untagged.tsv" &&
-		t=$(firstrows "$tmp/untagged.tsv") &&
-		keycsv Port,Protocol,Count "$t" >"$tmp/untagged_flows.csv"
-}
-# the two port/protocol tables in the background, the tag table here
-{ pptable; echo $? >"$tmp/pp.st"; } &
-{ untable; echo $? >"$tmp/un.st"; } &
-csv Tag,Count "$tmp/tags.tsv" >"$tmp/tag_counts.csv" || die "$outdir: write error"
-
-# the totals: the pieces' counts and the tag table's, summed exactly
-# (64-bit) by flow-count -s; every value is digits, every name a word
-{
-	cat "$tmp"/tot.*
-	awk -F '\t' '{ print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 }' "$tmp/tags.tsv"
-} | flow-count -s >"$tmp/totals.tsv" || die "flow-count -s failed"
+# the totals: every value is digits, every name a word
 records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0
-eval "$(awk -F '\t' '$1 ~ /^(records|flows|nodata|malformed|bytes|tagged|untagged)$/ &&
-	$2 ~ /^[0-9]+$/ { print $1 "=" $2 }' "$tmp/totals.tsv")"
+while IFS='	' read -r k v; do
+	case $v in ''|*[!0-9]*) continue ;; esac
+	case $k in
+	records|flows|nodata|malformed|bytes|tagged|untagged) eval "$k=\$v" ;;
+	esac
+done <"$tmp/totals.tsv"
 
-wait
 status pp.st || die "$outdir: write error"
 status un.st || die "flow-untagged failed"
 {
-	echo "Tag Counts:"
-	cat "$tmp/tag_counts.csv"
-	echo
-	echo "Port/Protocol Combination Counts:"
-	cat "$tmp/port_protocol_counts.csv"
-	echo
-	echo "Untagged Flows:"
-	cat "$tmp/untagged_flows.csv"
-	echo
-	echo "Totals:"
-	echo "Metric,Value"
-	echo "records,$records"
-	echo "flows,$flows"
-	echo "tagged,$tagged"
-	echo "untagged,$untagged"
-	echo "nodata,$nodata"
-	echo "malformed,$malformed"
+	printf 'Tag Counts:\n' >"$tmp/h.tag" &&
+	printf '\nPort/Protocol Combination Counts:\n' >"$tmp/h.pp" &&
+	printf '\nUntagged Flows:\n' >"$tmp/h.un" &&
+	cat "$tmp/h.tag" "$tmp/tag_counts.csv" "$tmp/h.pp" "$tmp/port_protocol_counts.csv" \
+		"$tmp/h.un" "$tmp/untagged_flows.csv" &&
+	printf '\nTotals:\nMetric,Value\nrecords,%s\nflows,%s\ntagged,%s\nuntagged,%s\nnodata,%s\nmalformed,%s\n' \
+		"$records" "$flows" "$tagged" "$untagged" "$nodata" "$malformed"
 } >"$tmp/output.csv" || die "$outdir: write error"
 
-# error.log: the lookup table's problems, then the flow logs' in input
-# order; a protocol number without a keyword is reported once
-errlog() {
-	cat "$tmp/lookup.err" || return
-	set --
-	for i in $parts; do set -- "$@" "$tmp/err.$i"; done
-	awk '/: warning: protocol [0-9]+ has no IANA keyword, named / { if (seen[$NF]++) next }
-		{ print }' "$@"
-}
-errlog >"$tmp/error.log" || die "$outdir: write error"
+wait
+pids=
+status errlog.st || die "$outdir: write error"
 
 # replace all five or none: look before renaming anything
 outs="output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log"
