@@ -121,9 +121,11 @@ for f; do [ "$f" = - ] || readable "$f"; done
 tmp=$(mktemp -d "$outdir/.flowtag.XXXXXX" 2>/dev/null) || die "$outdir: cannot create files there"
 
 pids=
+rmpid=
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
+	[ -z "$rmpid" ] || wait "$rmpid"
 	for f in "$tmp"/pid.*; do
 		[ -f "$f" ] && read -r p <"$f" && kill "$p" 2>/dev/null
 	done
@@ -343,9 +345,10 @@ for i in $parts; do
 	fail "$tmp/err.$i" "flow-parse failed"
 done
 
-# error.log meanwhile: the lookup table's problems, then the flow logs' in
-# input order, line numbers of later pieces made those of the whole file
-# (see settle), a protocol number without a keyword reported once
+# errlog -- error.log, written while the pieces merge: the lookup table's
+# problems, then the flow logs' in input order, line numbers of later
+# pieces made those of the whole file (see settle), a protocol number
+# without a keyword reported once
 errlog() {
 	set -- lookup.err d=1
 	for i in $parts; do
@@ -360,9 +363,6 @@ errlog() {
 	d && /: warning: protocol [0-9]+ has no IANA keyword, named / { if (seen[$NF]++) next }
 	{ print }' "$@" >error.log
 }
-{ (errlog); echo $? >"$tmp/errlog.st"; } &
-pids=$!
-
 # rows FILE -- r: FILE, or with -n N a file of its top N rows (the rows
 # were counted over all of them)
 rows() {
@@ -415,11 +415,14 @@ merge() {
 }
 printf '\t\t0\tUntagged\n' >"$tmp/zero" || die "$outdir: write error"
 merge | {
+	# error.log here, once the merge has started
+	{ (errlog); echo $? >"$tmp/errlog.st"; } >/dev/null &
 	tee "$tmp/pp.tsv"
 	echo $? >"$tmp/tee.st"
 	exec >/dev/null
 	pptable
 	echo $? >"$tmp/pp.st"
+	wait
 } | {
 	flow-tag -l "$lookup" 2>/dev/null
 	echo $? >"$tmp/tag.st"
@@ -455,6 +458,10 @@ merge | {
 	}' tot.* tags=1 - >totals.tsv)
 	echo $? >"$tmp/csv.st"
 }
+# the large files in between are removed while the outputs are put
+# together (the EXIT trap waits for it)
+rm -f "$tmp"/part.* "$tmp/pp.tsv" "$tmp/tagged.tsv" "$tmp"/err.* &
+rmpid=$!
 status tags.st || die "flow-count -s failed"
 status merge.st || die "flow-count -s failed"
 status tag.st || die "flow-tag failed"
@@ -490,8 +497,6 @@ status un.st || die "flow-untagged failed"
 		"$records" "$flows" "$tagged" "$untagged" "$nodata" "$malformed"
 } >"$tmp/output.csv" || die "$outdir: write error"
 
-wait
-pids=
 status errlog.st || die "$outdir: write error"
 
 # replace all five or none: look before renaming anything
