@@ -376,12 +376,13 @@ keycsv() {
 	tr '\t' , <"$2"
 }
 pptable() {
-	rows "$tmp/pp.tsv" &&
+	rows "$pp" &&
 		keycsv Port,Protocol,Count "$r" >"$tmp/port_protocol_counts.csv"
 }
+# untable -- the untagged rows of the tagged table on standard input
 untable() {
 	if [ -n "$top" ]; then
-		flow-untagged "$tmp/tagged.tsv" >"$tmp/untagged.tsv" &&
+		flow-untagged >"$tmp/untagged.tsv" &&
 			rows "$tmp/untagged.tsv" &&
 			keycsv Port,Protocol,Count "$r" >"$tmp/untagged_flows.csv"
 		return
@@ -390,54 +391,57 @@ untable() {
 	{
 		echo Port,Protocol,Count
 		{
-			flow-untagged "$tmp/tagged.tsv"
+			flow-untagged
 			echo $? >"$tmp/un1.st"
 		} | tr '\t' ,
 	} >"$tmp/untagged_flows.csv" && status un1.st
 }
 
-# One pipeline does the rest. The pieces merge: counts add up, so they
-# sum to the whole; one piece is already a finished table. The merged
-# table is kept (pp.tsv) and written as CSV once it is whole, while it is
-# tagged (tagged.tsv: its untagged rows as CSV in turn) and its counts
-# summed per tag (tags.tsv, with an Untagged row always). The tag table
-# becomes tag_counts.csv, and its counts, tagged or untagged, are summed
-# with the pieces' totals, exactly (64-bit). Each stage leaves its status.
+# The pieces merge: counts add up, so they sum to the whole; one piece is
+# already a finished table. The merged table (pp) is tagged (tagged.tsv)
+# by a flow-tag that has loaded the lookup table meanwhile. Then, side by
+# side: pp as CSV, the untagged rows as CSV, and the counts summed per
+# tag (tags.tsv, with an Untagged row always), which become
+# tag_counts.csv while the totals are summed: the pieces' counts and the
+# tag table's, tagged or untagged. Each stage leaves its status. (Tagging
+# the merged table as it is printed is slower on two cores: the stages
+# then pace the merge.)
+pp=
+for i in $parts; do
+	if [ -z "$pp" ]; then pp=$tmp/part.$i; else pp=$tmp/pp.tsv; fi
+done
 merge() {
 	set --
 	for i in $parts; do set -- "$@" "$tmp/part.$i"; done
 	if [ $# -gt 1 ]; then
-		flow-count -s "$@"
+		flow-count -s "$@" >"$tmp/pp.tsv"
+		echo $? >"$tmp/merge.st"
 	else
-		cat "$1"
+		echo 0 >"$tmp/merge.st"
 	fi
-	echo $? >"$tmp/merge.st"
 }
 printf '\t\t0\tUntagged\n' >"$tmp/zero" || die "$outdir: write error"
-merge | {
-	# error.log here, once the merge has started
+{
+	# error.log meanwhile
 	{ (errlog); echo $? >"$tmp/errlog.st"; } >/dev/null &
-	tee "$tmp/pp.tsv"
-	echo $? >"$tmp/tee.st"
-	exec >/dev/null
-	pptable
-	echo $? >"$tmp/pp.st"
+	merge
+	status merge.st && cat "$pp"
 	wait
 } | {
-	flow-tag -l "$lookup" 2>/dev/null
+	flow-tag -l "$lookup" >"$tmp/tagged.tsv" 2>/dev/null
 	echo $? >"$tmp/tag.st"
-} | {
-	tee "$tmp/tagged.tsv"
-	echo $? >"$tmp/tee2.st"
-	exec >/dev/null
-	untable
-	echo $? >"$tmp/un.st"
-} | {
-	flow-count -s -f 4,3 "$tmp/zero" -
+}
+status merge.st || die "flow-count -s failed"
+status tag.st || die "flow-tag failed"
+{ pptable; echo $? >"$tmp/pp.st"; } &
+pids=$!
+{ untable <"$tmp/tagged.tsv"; echo $? >"$tmp/un.st"; } &
+pids="$pids $!"
+{
+	flow-count -s -f 4,3 "$tmp/zero" "$tmp/tagged.tsv"
 	echo $? >"$tmp/tags.st"
 } | {
-	# tag_counts.csv: fields with , or " quoted. The totals: the pieces'
-	# counts and the tag table's, tagged or untagged, summed; exactly, as
+	# tag_counts.csv: fields with , or " quoted. The totals exactly, as
 	# every sum is below 2^53, else by flow-count -s below
 	(cd "$tmp" && exec awk 'function q(s) {
 		if (s ~ /[",]/) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
@@ -458,15 +462,7 @@ merge | {
 	}' tot.* tags=1 - >totals.tsv)
 	echo $? >"$tmp/csv.st"
 }
-# the large files in between are removed while the outputs are put
-# together (the EXIT trap waits for it)
-rm -f "$tmp"/part.* "$tmp/pp.tsv" "$tmp/tagged.tsv" "$tmp"/err.* &
-rmpid=$!
 status tags.st || die "flow-count -s failed"
-status merge.st || die "flow-count -s failed"
-status tag.st || die "flow-tag failed"
-status tee.st || die "$outdir: write error"
-status tee2.st || die "$outdir: write error"
 status csv.st || die "$outdir: write error"
 read -r k <"$tmp/totals.tsv" || k=
 if [ "$k" = inexact ]; then
@@ -485,8 +481,14 @@ while IFS='	' read -r k v; do
 	esac
 done <"$tmp/totals.tsv"
 
+wait
+pids=
 status pp.st || die "$outdir: write error"
 status un.st || die "flow-untagged failed"
+# the large files in between are removed while the outputs are put
+# together (the EXIT trap waits for it)
+rm -f "$tmp"/part.* "$tmp/pp.tsv" "$tmp/tagged.tsv" "$tmp"/err.* &
+rmpid=$!
 {
 	printf 'Tag Counts:\n' >"$tmp/h.tag" &&
 	printf '\nPort/Protocol Combination Counts:\n' >"$tmp/h.pp" &&
