@@ -410,20 +410,22 @@ pp=
 for i in $parts; do
 	if [ -z "$pp" ]; then pp=$tmp/part.$i; else pp=$tmp/pp.tsv; fi
 done
+# merge -- the merge started first, then error.log beside it
 merge() {
 	set --
 	for i in $parts; do set -- "$@" "$tmp/part.$i"; done
+	mpid=
 	if [ $# -gt 1 ]; then
-		flow-count -s "$@" >"$tmp/pp.tsv"
-		echo $? >"$tmp/merge.st"
-	else
-		echo 0 >"$tmp/merge.st"
+		flow-count -s "$@" >"$tmp/pp.tsv" &
+		mpid=$!
 	fi
+	{ (errlog); echo $? >"$tmp/errlog.st"; } >/dev/null &
+	st=0
+	[ -z "$mpid" ] || wait "$mpid" || st=$?
+	echo "$st" >"$tmp/merge.st"
 }
 printf '\t\t0\tUntagged\n' >"$tmp/zero" || die "$outdir: write error"
 {
-	# error.log meanwhile
-	{ (errlog); echo $? >"$tmp/errlog.st"; } >/dev/null &
 	merge
 	status merge.st && cat "$pp"
 	wait
