@@ -22,7 +22,10 @@ die() {
 
 # the filters: $FLOWTAG_BIN, else the build tree beside this script, else
 # the directory this script was installed in, then PATH
-here=$(dirname -- "$0")
+case $0 in
+*/*) here=${0%/*} ;;
+*) here=. ;;
+esac
 if [ -n "${FLOWTAG_BIN:-}" ]; then
 	PATH=$FLOWTAG_BIN:$PATH
 elif [ -x "$here/cmd/flow-parse/flow-parse" ]; then
@@ -97,14 +100,15 @@ if [ -n "$mset" ]; then
 	esac
 fi
 
+# now -- the time in ns, in $ns
 now() {
-	t=$(date +%s%N 2>/dev/null)
-	case $t in
-	''|*[!0-9]*) t=$(($(date +%s) * 1000000000)) ;;
+	ns=$(date +%s%N 2>/dev/null)
+	case $ns in
+	''|*[!0-9]*) ns=$(($(date +%s) * 1000000000)) ;;
 	esac
-	echo "$t"
 }
-t0=$(now)
+now
+t0=$ns
 
 readable() {
 	[ -e "$1" ] || die "$1: No such file or directory"
@@ -117,11 +121,13 @@ for f; do [ "$f" = - ] || readable "$f"; done
 tmp=$(mktemp -d "$outdir/.flowtag.XXXXXX" 2>/dev/null) || die "$outdir: cannot create files there"
 
 pids=
+rmpid=
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
+	[ -z "$rmpid" ] || wait "$rmpid"
 	for f in "$tmp"/pid.*; do
-		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+		[ -f "$f" ] && read -r p <"$f" && kill "$p" 2>/dev/null
 	done
 	rm -rf "$tmp"
 }
@@ -138,7 +144,9 @@ fail() {
 
 # the lookup table is checked while the flows are counted: a bad header
 # fails the run once the counting is done (the outputs are left alone)
+# (and the directory the previous outputs are moved to at the end is made)
 {
+	mkdir "$tmp/old"
 	flow-tag -l "$lookup" </dev/null >/dev/null 2>"$tmp/lookup.err"
 	echo $? >"$tmp/lookup.st"
 } &
@@ -184,7 +192,8 @@ watch() {
 		alive=
 		for p in $pids; do kill -0 "$p" 2>/dev/null && alive=1; done
 		[ -n "$alive" ] || break
-		cat "$tmp"/prog.* 2>/dev/null | awk -v total="$total_bytes" -v ns="$(($(now) - t0))" '
+		now
+		cat "$tmp"/prog.* 2>/dev/null | awk -v total="$total_bytes" -v ns="$((ns - t0))" '
 			{ done += $1 }
 			END {
 				s = ns / 1e9; if (s <= 0) s = 1e-9
@@ -204,34 +213,37 @@ watch() {
 	wait
 }
 
-isgzip() {
-	[ "$(od -An -tx1 -N2 -- "$1" | tr -d ' \n')" = 1f8b ]
+# gzipinfo FILE -- $gz 1 if FILE starts with the gzip magic, and $size
+# its size in bytes; od prints the two bytes as hex pairs ("1f" can only
+# be one of them), wc the size, maybe after blanks
+gzipinfo() {
+	gz=$(od -An -tx1 -N2 -- "$1"; wc -c <"$1")
+	size=${gz##*[!0-9]}
+	case $gz in
+	*1f*8b*) gz=1 ;;
+	*) gz=0 ;;
+	esac
 }
 
 # settle FILE PART... -- the pieces of one file once they have run. A
 # piece read with -R numbered its lines from the line in progress at its
 # start (line 1) and took the format of the file's first line: its line
-# numbers get the lines of the pieces before it added, unless one of those
-# pieces held a header, in which case it is counted again with -r.
+# numbers get the lines of the pieces before it added (fix_I, when
+# error.log is written, by a prefix in the environment named by pfx_I),
+# unless one of those pieces held a header, in which case it is counted
+# again with -r.
+nsplit=0
 settle() {
 	sf=$1
 	shift
 	base=0 hdr=0 again=
+	eval "FT_P$nsplit=\"flow-parse: \$sf:\"; export FT_P$nsplit"
 	for i; do
 		if [ "$i" != "$1" ]; then
 			if [ "$hdr" != 0 ]; then
 				again="$again $i"
 			else
-				if ! FT_PREFIX="flow-parse: $sf:" awk -v add="$((base - 1))" '
-				BEGIN { p = ENVIRON["FT_PREFIX"]; n = length(p) }
-				substr($0, 1, n) == p && match(substr($0, n + 1), /^[0-9]+:/) {
-					l = substr($0, n + 1, RLENGTH - 1)
-					$0 = p sprintf("%.0f", l + add) substr($0, n + RLENGTH)
-				}
-				{ print }' "$tmp/err.$i" >"$tmp/err.fix" ||
-					! mv "$tmp/err.fix" "$tmp/err.$i"; then
-					die "$outdir: write error"
-				fi
+				eval "fix_$i=$((base - 1)) pfx_$i=FT_P$nsplit"
 			fi
 		fi
 		[ -f "$tmp/tot.$i" ] || break   # a piece failed: it says why
@@ -245,6 +257,7 @@ settle() {
 		base=$((base + lines))
 		[ "$headers" = 0 ] || hdr=1
 	done
+	nsplit=$((nsplit + 1))
 	[ -n "$again" ] || return 0
 	for i in $again; do
 		eval "r=\$range_$i"
@@ -259,21 +272,34 @@ if [ "$jobs" -eq 1 ]; then
 else
 	n=0
 	for f; do
-		if [ -f "$f" ] && ! isgzip "$f"; then
+		gz=1
+		[ -f "$f" ] && gzipinfo "$f"
+		if [ "$gz" = 0 ]; then
 			# byte ranges of equal size: flow-parse -r takes the lines
 			# that start in the first, -R those in each later one
-			# without passing over the bytes before it (see settle)
-			size=$(wc -c <"$f" | tr -d ' ')
-			awk -v size="$size" -v n="$jobs" 'BEGIN {
-				prev = 0
-				for (k = 1; k <= n; k++) {
-					b = k == n ? size : int(size / n * k)
-					printf "%.0f:%.0f\n", prev, b; prev = b
-				}
-			}' >"$tmp/ranges"
+			# without passing over the bytes before it (see settle).
+			# Range k ends at size * k / jobs, rounded down: in shell
+			# arithmetic while the numbers are small enough for it
+			if [ ${#size} -le 15 ] && [ ${#jobs} -le 4 ]; then
+				k=1 prev=0 ranges='' q=$((size / jobs)) rest=$((size % jobs))
+				while [ "$k" -le "$jobs" ]; do
+					b=$((q * k + rest * k / jobs))
+					ranges="$ranges $prev:$b"
+					prev=$b
+					k=$((k + 1))
+				done
+			else
+				ranges=$(awk -v size="$size" -v n="$jobs" 'BEGIN {
+					prev = 0
+					for (k = 1; k <= n; k++) {
+						b = k == n ? size : int(size / n * k)
+						printf "%.0f:%.0f\n", prev, b; prev = b
+					}
+				}')
+			fi
 			first=$n
 			fparts=
-			while read -r r; do
+			for r in $ranges; do
 				if [ "$n" = "$first" ]; then
 					part "$n" -r "$r" -- "$f"
 				else
@@ -282,7 +308,7 @@ else
 				eval "range_$n=\$r"
 				fparts="$fparts $n"
 				n=$((n + 1))
-			done <"$tmp/ranges"
+			done
 			watch
 			pids=
 			# shellcheck disable=SC2086 # part numbers
@@ -307,132 +333,204 @@ status() {
 }
 status lookup.st || fail "$tmp/lookup.err" "flow-tag failed on $lookup"
 for i in $parts; do
-	status "st.$i" || fail "$tmp/err.$i" "flow-parse failed"
+	status "st.$i" && continue
+	fix='' pfx=''
+	eval "fix=\${fix_$i:-} pfx=\${pfx_$i:-}"
+	if [ -n "$fix" ]; then
+		# its last message with the line numbers of the whole file
+		tail -n 1 "$tmp/err.$i" | awk -v add="$fix" -v p="$pfx" '
+		BEGIN { pre = ENVIRON[p]; n = length(pre) }
+		substr($0, 1, n) == pre && match(substr($0, n + 1), /^[0-9]+:/) {
+			l = substr($0, n + 1, RLENGTH - 1)
+			$0 = pre sprintf("%.0f", l + add) substr($0, n + RLENGTH)
+		}
+		{ print }' >"$tmp/err.fix" && mv "$tmp/err.fix" "$tmp/err.$i"
+	fi
+	fail "$tmp/err.$i" "flow-parse failed"
 done
 
-# merge: counts add up, so the pieces sum to the whole; one piece is
-# already a finished table. flow-tag loads the lookup table meanwhile.
-merge() {
-	set --
-	for i in $parts; do set -- "$@" "$tmp/part.$i"; done
-	if [ $# -gt 1 ] || [ -n "$unsorted" ]; then
-		flow-count -s "$@"
-	else
-		cat "$1"
-	fi
-	echo $? >"$tmp/merge.st"
+# errlog -- error.log, written while the pieces merge: the lookup table's
+# problems, then the flow logs' in input order, line numbers of later
+# pieces made those of the whole file (see settle), a protocol number
+# without a keyword reported once
+errlog() {
+	set -- lookup.err d=1
+	for i in $parts; do
+		eval "set -- \"\$@\" add=\${fix_$i:-0} p=\${pfx_$i:-} err.\$i"
+	done
+	cd "$tmp" && exec awk '
+	p != lastp { pre = ENVIRON[p]; n = length(pre); lastp = p }
+	p != "" && substr($0, 1, n) == pre && match(substr($0, n + 1), /^[0-9]+:/) {
+		l = substr($0, n + 1, RLENGTH - 1)
+		$0 = pre sprintf("%.0f", l + add) substr($0, n + RLENGTH)
+	}
+	d && /: warning: protocol [0-9]+ has no IANA keyword, named / { if (seen[$NF]++) next }
+	{ print }' "$@" >error.log
 }
-# one pipeline: the merged table is kept (pp.tsv) and tagged (tagged.tsv),
-# and its counts summed per tag while the rows are tagged
-merge | {
-	tee "$tmp/pp.tsv"
-	echo $? >"$tmp/tee.st"
-} | {
-	flow-tag -l "$lookup" 2>/dev/null
-	echo $? >"$tmp/tag.st"
-} | {
-	tee "$tmp/tagged.tsv"
-	echo $? >"$tmp/tee2.st"
-} | {
-	echo "Untagged	0"
-	awk -F '\t' '{ print $4 "\t" $3 }'
-} | flow-count -s >"$tmp/tags.tsv" || die "flow-count -s failed"
-status merge.st || die "flow-count -s failed"
-status tag.st || die "flow-tag failed"
-status tee.st || die "$outdir: write error"
-status tee2.st || die "$outdir: write error"
-
-# csv HEADER FILE -- a TSV table as CSV, fields with , or " quoted;
-# keycsv for port/protocol tables, whose fields never hold either
+# rows FILE -- r: FILE, or with -n N a file of its top N rows (the rows
+# were counted over all of them)
+rows() {
+	r=$1
+	[ -z "$top" ] || { head -n "$top" "$1" >"$1.top" && r=$1.top; }
+}
+# keycsv HEADER FILE -- a port/protocol table as CSV: its fields never
+# hold a , or "
 keycsv() {
 	echo "$1"
 	tr '\t' , <"$2"
 }
-csv() {
-	echo "$1"
-	awk 'function q(s) {
+pptable() {
+	rows "$pp" &&
+		keycsv Port,Protocol,Count "$r" >"$tmp/port_protocol_counts.csv"
+}
+# untable -- the untagged rows of the tagged table on standard input
+untable() {
+	if [ -n "$top" ]; then
+		flow-untagged >"$tmp/untagged.tsv" &&
+			rows "$tmp/untagged.tsv" &&
+			keycsv Port,Protocol,Count "$r" >"$tmp/untagged_flows.csv"
+		return
+	fi
+	# all the rows: straight into CSV
+	{
+		echo Port,Protocol,Count
+		{
+			flow-untagged
+			echo $? >"$tmp/un1.st"
+		} | tr '\t' ,
+	} >"$tmp/untagged_flows.csv" && status un1.st
+}
+
+# The pieces merge: counts add up, so they sum to the whole; one piece is
+# already a finished table. The merged table (pp) is tagged (tagged.tsv)
+# by a flow-tag that has loaded the lookup table meanwhile. Then, side by
+# side: pp as CSV, the untagged rows as CSV, and the counts summed per
+# tag (tags.tsv, with an Untagged row always), which become
+# tag_counts.csv while the totals are summed: the pieces' counts and the
+# tag table's, tagged or untagged. Each stage leaves its status. (Tagging
+# the merged table as it is printed is slower on two cores: the stages
+# then pace the merge.)
+pp=
+for i in $parts; do
+	if [ -z "$pp" ] && [ -z "$unsorted" ]; then pp=$tmp/part.$i; else pp=$tmp/pp.tsv; fi
+done
+# merge -- the merge started first, then error.log beside it
+merge() {
+	set --
+	for i in $parts; do set -- "$@" "$tmp/part.$i"; done
+	mpid=
+	if [ $# -gt 1 ] || [ -n "$unsorted" ]; then
+		flow-count -s "$@" >"$tmp/pp.tsv" &
+		mpid=$!
+	fi
+	{ (errlog); echo $? >"$tmp/errlog.st"; } >/dev/null &
+	st=0
+	[ -z "$mpid" ] || wait "$mpid" || st=$?
+	echo "$st" >"$tmp/merge.st"
+}
+printf '\t\t0\tUntagged\n' >"$tmp/zero" || die "$outdir: write error"
+{
+	merge
+	status merge.st && cat "$pp"
+	wait
+} | {
+	flow-tag -l "$lookup" >"$tmp/tagged.tsv" 2>/dev/null
+	echo $? >"$tmp/tag.st"
+}
+status merge.st || die "flow-count -s failed"
+status tag.st || die "flow-tag failed"
+{ pptable; echo $? >"$tmp/pp.st"; } &
+pids=$!
+{ untable <"$tmp/tagged.tsv"; echo $? >"$tmp/un.st"; } &
+pids="$pids $!"
+{
+	flow-count -s -f 4,3 "$tmp/zero" "$tmp/tagged.tsv"
+	echo $? >"$tmp/tags.st"
+} | {
+	# tag_counts.csv: fields with , or " quoted. The totals exactly, as
+	# every sum is below 2^53, else by flow-count -s below
+	(cd "$tmp" && exec awk 'function q(s) {
 		if (s ~ /[",]/) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
 		return s
 	}
-	BEGIN { FS = "\t"; OFS = "," }
-	{ for (i = 1; i <= NF; i++) $i = q($i); print }' "$2"
+	BEGIN { FS = "\t"; print "Tag,Count" >"tag_counts.csv" }
+	!tags { sum[$1] += $2; next }
+	{
+		print >"tags.tsv"
+		print q($1) "," q($2) >"tag_counts.csv"
+		sum[$1 == "Untagged" ? "untagged" : "tagged"] += $2
+	}
+	END {
+		for (k in sum)
+			if (sum[k] >= 9007199254740992) { print "inexact"; exit }
+		for (k in sum)
+			printf "%s\t%.0f\n", k, sum[k]
+	}' tot.* tags=1 - >totals.tsv)
+	echo $? >"$tmp/csv.st"
 }
+status tags.st || die "flow-count -s failed"
+status csv.st || die "$outdir: write error"
+read -r k <"$tmp/totals.tsv" || k=
+if [ "$k" = inexact ]; then
+	{
+		cat "$tmp"/tot.*
+		awk -F '\t' '{ print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 }' "$tmp/tags.tsv"
+	} | flow-count -s >"$tmp/totals.tsv" || die "flow-count -s failed"
+fi
 
-# firstrows FILE -- FILE, or with -n N a file of its top N rows (the rows
-# were counted over all of them)
-firstrows() {
-	if [ -n "$top" ]; then
-		head -n "$top" "$1" >"$1.top" || return
-		echo "$1.top"
-	else
-		echo "$1"
-	fi
-}
-pptable() {
-	t=$(firstrows "$tmp/pp.tsv") &&
-		keycsv Port,Protocol,Count "$t" >"$tmp/port_protocol_counts.csv"
-}
-untable() {
-	flow-untagged "$tmp/tagged.tsv" >"$tmp/untagged.tsv" &&
-		t=$(firstrows "$tmp/untagged.tsv") &&
-		keycsv Port,Protocol,Count "$t" >"$tmp/untagged_flows.csv"
-}
-# the two port/protocol tables in the background, the tag table here
-{ pptable; echo $? >"$tmp/pp.st"; } &
-{ untable; echo $? >"$tmp/un.st"; } &
-csv Tag,Count "$tmp/tags.tsv" >"$tmp/tag_counts.csv" || die "$outdir: write error"
-
-# the totals: the pieces' counts and the tag table's, summed exactly
-# (64-bit) by flow-count -s; every value is digits, every name a word
-{
-	cat "$tmp"/tot.*
-	awk -F '\t' '{ print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 }' "$tmp/tags.tsv"
-} | flow-count -s >"$tmp/totals.tsv" || die "flow-count -s failed"
+# the totals: every value is digits, every name a word
 records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0
-eval "$(awk -F '\t' '$1 ~ /^(records|flows|nodata|malformed|bytes|tagged|untagged)$/ &&
-	$2 ~ /^[0-9]+$/ { print $1 "=" $2 }' "$tmp/totals.tsv")"
+while IFS='	' read -r k v; do
+	case $v in ''|*[!0-9]*) continue ;; esac
+	case $k in
+	records|flows|nodata|malformed|bytes|tagged|untagged) eval "$k=\$v" ;;
+	esac
+done <"$tmp/totals.tsv"
 
 wait
+pids=
 status pp.st || die "$outdir: write error"
 status un.st || die "flow-untagged failed"
+# the large files in between are removed while the outputs are put
+# together (the EXIT trap waits for it)
+rm -f "$tmp"/part.* "$tmp/pp.tsv" "$tmp/tagged.tsv" "$tmp"/err.* &
+rmpid=$!
 {
-	echo "Tag Counts:"
-	cat "$tmp/tag_counts.csv"
-	echo
-	echo "Port/Protocol Combination Counts:"
-	cat "$tmp/port_protocol_counts.csv"
-	echo
-	echo "Untagged Flows:"
-	cat "$tmp/untagged_flows.csv"
-	echo
-	echo "Totals:"
-	echo "Metric,Value"
-	echo "records,$records"
-	echo "flows,$flows"
-	echo "tagged,$tagged"
-	echo "untagged,$untagged"
-	echo "nodata,$nodata"
-	echo "malformed,$malformed"
+	printf 'Tag Counts:\n' >"$tmp/h.tag" &&
+	printf '\nPort/Protocol Combination Counts:\n' >"$tmp/h.pp" &&
+	printf '\nUntagged Flows:\n' >"$tmp/h.un" &&
+	cat "$tmp/h.tag" "$tmp/tag_counts.csv" "$tmp/h.pp" "$tmp/port_protocol_counts.csv" \
+		"$tmp/h.un" "$tmp/untagged_flows.csv" &&
+	printf '\nTotals:\nMetric,Value\nrecords,%s\nflows,%s\ntagged,%s\nuntagged,%s\nnodata,%s\nmalformed,%s\n' \
+		"$records" "$flows" "$tagged" "$untagged" "$nodata" "$malformed"
 } >"$tmp/output.csv" || die "$outdir: write error"
 
-# error.log: the lookup table's problems, then the flow logs' in input
-# order; a protocol number without a keyword is reported once
-errlog() {
-	cat "$tmp/lookup.err" || return
-	set --
-	for i in $parts; do set -- "$@" "$tmp/err.$i"; done
-	awk '/: warning: protocol [0-9]+ has no IANA keyword, named / { if (seen[$NF]++) next }
-		{ print }' "$@"
-}
-errlog >"$tmp/error.log" || die "$outdir: write error"
+status errlog.st || die "$outdir: write error"
 
 # replace all five or none: look before renaming anything
 outs="output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log"
 for f in $outs; do
 	[ -d "$outdir/$f" ] && die "$outdir/$f: Is a directory"
 done
+# The previous outputs are moved aside (into old/) first: a rename that
+# replaces a file makes ext4 write the new one out at once (auto_da_alloc),
+# some 1 ms a MB, where a rename to a free name costs nothing; the old
+# files go with the temporary directory. If a rename fails, they go back.
 # shellcheck disable=SC2086 # five plain names
-(cd "$tmp" && mv -f $outs .. 2>/dev/null) || die "$outdir: cannot write the outputs"
+(
+	cd "$tmp" || exit 1
+	set --
+	for f in $outs; do
+		if [ -e "../$f" ] || [ -L "../$f" ]; then set -- "$@" "../$f"; fi
+	done
+	if [ $# -gt 0 ] && ! mv -f -- "$@" old/ 2>/dev/null; then
+		mv -f -- old/* .. 2>/dev/null
+		exit 1
+	fi
+	mv -f -- $outs .. 2>/dev/null && exit 0
+	[ $# -eq 0 ] || mv -f -- old/* .. 2>/dev/null
+	exit 1
+) || die "$outdir: cannot write the outputs"
 
 # the summary: totals and the top tags as bars scaled to the terminal
 if [ "$quiet" = 0 ]; then
@@ -463,10 +561,19 @@ if [ "$quiet" = 0 ]; then
 	}' "$tmp/tags.tsv"
 fi
 
-t1=$(now)
-awk -v p="$prog" -v f="$flows" -v m="$malformed" -v n="$nodata" -v b="$bytes" \
-	-v ns="$((t1 - t0))" 'BEGIN {
-	s = ns / 1e9; if (s <= 0) s = 1e-9
-	printf "%s: %.0f flows (%.0f malformed, %.0f nodata) in %.2f s, %.1f MB/s\n", p, f, m, n, s, b / 1e6 / s
-}' >&2
+# the timing line: seconds and MB/s as decimals by integer arithmetic
+# (bytes * 1000 / ns is MB/s), rounded by printf
+now
+ns=$((ns - t0))
+[ "$ns" -gt 0 ] || ns=1
+frac=$((ns % 1000000000 + 1000000000))
+rate=$((bytes * 1000 / ns)). rem=$((bytes * 1000 % ns)) k=0
+while [ "$k" -lt 6 ]; do
+	rem=$((rem * 10))
+	rate=$rate$((rem / ns))
+	rem=$((rem % ns))
+	k=$((k + 1))
+done
+printf '%s: %.0f flows (%.0f malformed, %.0f nodata) in %.2f s, %.1f MB/s\n' "$prog" \
+	"$flows" "$malformed" "$nodata" "$((ns / 1000000000)).${frac#1}" "$rate" >&2
 exit 0

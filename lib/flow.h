@@ -59,6 +59,11 @@ uint64_t *fl_map_geth(struct fl_map *m, const char *k, size_t n, uint64_t h, int
 /* fl_map_next -- the record after *pos (0 at the start) in insertion order:
  * its value and key; 0 after the last */
 int fl_map_next(const struct fl_map *m, size_t *pos, uint64_t **val, const char **k, size_t *n);
+/* fl_map_append -- a new key, known not to be in the map, with its value;
+ * fl_map_reserve makes room for records of fl_map_recsize bytes ahead */
+void fl_map_append(struct fl_map *m, const char *k, size_t n, uint64_t v);
+void fl_map_reserve(struct fl_map *m, size_t n);
+size_t fl_map_recsize(size_t n);
 
 /* count.c: counted tables in their order; frees the map's slots (the next
  * get rebuilds them) to make room for the sort */

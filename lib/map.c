@@ -88,6 +88,71 @@ rebuild(struct fl_map *m, unsigned bits)
 	m->bits = bits;
 }
 
+/* newrec -- the record of a new key with value v at the arena's end: its
+ * offset */
+static size_t
+newrec(struct fl_map *m, const char *k, size_t n, uint64_t v)
+{
+	size_t need, off;
+	unsigned char *r;
+	uint32_t len;
+
+	if (n > UINT32_MAX - 16)
+		fl_die(1, "key of %zu bytes too long", n);
+	need = recsize(n);
+	off = m->narena;
+	if (off / 8 >= UINT32_MAX - 1)
+		fl_die(1, "too many distinct keys");
+	if (m->caparena - off < need)
+		fl_map_reserve(m, need);
+	r = m->arena + off;
+	memcpy(r, &v, 8);
+	len = (uint32_t)n;
+	memcpy(r + 8, &len, sizeof(len));
+	if (n)
+		memcpy(r + FL_MAPHDR, k, n);
+	/* the padding too: the arena is written whole, never read uninitialised */
+	memset(r + FL_MAPHDR + n, 0, need - FL_MAPHDR - n);
+	m->narena = off + need;
+	m->nent++;
+	return off;
+}
+
+/* fl_map_reserve -- room for n more bytes of records (fl_map_recsize) */
+void
+fl_map_reserve(struct fl_map *m, size_t n)
+{
+	size_t cap = m->caparena;
+
+	if (n > SIZE_MAX / 2 - m->narena)
+		fl_die(1, "too many distinct keys");
+	while (cap - m->narena < n)
+		cap *= 2;
+	if (cap != m->caparena) {
+		m->arena = erealloc(m->arena, cap);
+		m->caparena = cap;
+	}
+}
+
+size_t
+fl_map_recsize(size_t n)
+{
+	return recsize(n);
+}
+
+/* fl_map_append -- a key known not to be in the map, with value v: its
+ * record goes after the others, and the slots are dropped (the next get
+ * rebuilds them, large enough) */
+void
+fl_map_append(struct fl_map *m, const char *k, size_t n, uint64_t v)
+{
+	free(m->slot);
+	m->slot = NULL;
+	newrec(m, k, n, v);
+	while (m->nent > ((size_t)3 << m->bits) / 4)
+		m->bits++;
+}
+
 uint64_t
 fl_map_hash(const struct fl_map *m, const char *k, size_t n)
 {
@@ -118,9 +183,8 @@ uint64_t *
 fl_map_geth(struct fl_map *m, const char *k, size_t n, uint64_t h, int create)
 {
 	uint32_t tag = (uint32_t)(h >> 32);
-	size_t mask, i, need, off;
+	size_t mask, i, off;
 	unsigned char *r;
-	uint32_t len;
 
 	if (!m->slot)
 		rebuild(m, m->bits);
@@ -135,35 +199,12 @@ fl_map_geth(struct fl_map *m, const char *k, size_t n, uint64_t h, int create)
 	}
 	if (!create)
 		return NULL;
-	if (n > UINT32_MAX - 16)
-		fl_die(1, "key of %zu bytes too long", n);
-	need = recsize(n);
-	off = m->narena;
-	if (off / 8 >= UINT32_MAX - 1)
-		fl_die(1, "too many distinct keys");
-	while (m->caparena - off < need) {
-		if (m->caparena > SIZE_MAX / 2)
-			fl_die(1, "too many distinct keys");
-		m->caparena *= 2;
-		m->arena = erealloc(m->arena, m->caparena);
-	}
-	r = m->arena + off;
-	memset(r, 0, 8);
-	len = (uint32_t)n;
-	memcpy(r + 8, &len, sizeof(len));
-	if (n)
-		memcpy(r + FL_MAPHDR, k, n);
-	/* the padding too: the arena is written whole, never read uninitialised */
-	memset(r + FL_MAPHDR + n, 0, need - FL_MAPHDR - n);
-	m->narena = off + need;
+	off = newrec(m, k, n, 0);
 	m->slot[i] = (h & ~(uint64_t)0xffffffff) | (off / 8 + 1);
-	m->nent++;
 	/* at most 3/4 full: the runs stay short, the table small */
-	if (m->nent > ((size_t)3 << m->bits) / 4) {
+	if (m->nent > ((size_t)3 << m->bits) / 4)
 		rebuild(m, m->bits + 1);
-		r = m->arena + off;
-	}
-	return (uint64_t *)(void *)r;
+	return (uint64_t *)(void *)(m->arena + off);
 }
 
 /* fl_map_get -- the value of key k, or NULL; with create, a new key starts at 0 */

@@ -188,3 +188,45 @@ load test_helper
 	run -1 bash -c 'flow-count "$1" > /dev/full' _ "$EXP/parse/sample.out"
 	same_text 'flow-count: write error: No space left on device' "$output"
 }
+
+@test "flow-count -s: port and protocol keys in any spelling, each its own key" {
+	# a plain port and a protocol's own name take a fast path; every other
+	# spelling (leading zero, upper case, a number, a port over 65535, an
+	# empty port, a name cut short, a third field) is a key of its own
+	printf '80\ttcp\t5\n80\tTCP\t1\n080\ttcp\t2\n80\t6\t3\n80\ttcp\t4\n65535\tudp\t1\n' > in
+	printf '65536\tudp\t1\n0\t253\t2\n0\t0253\t2\n7\t3pc\t1\n7\t63\t1\n7\t253\t1\n' >> in
+	printf '\ttcp\t1\n80\ttcp\tx\t1\n0\tudp\t0\n9\tipv6-icmp\t9\n9\tipv6-icm\t9\n' >> in
+	run -0 to_files flow-count -s in
+	printf '9\tipv6-icm\t9\n9\tipv6-icmp\t9\n80\ttcp\t9\n80\t6\t3\n0\t0253\t2\n0\t253\t2\n' > want
+	printf '080\ttcp\t2\n\ttcp\t1\n7\t3pc\t1\n7\t63\t1\n7\t253\t1\n80\tTCP\t1\n' >> want
+	printf '80\ttcp\tx\t1\n65535\tudp\t1\n65536\tudp\t1\n0\tudp\t0\n' >> want
+	same_file want out
+	[ ! -s err ]
+	printf 'k\t18446744073709551615\n80\ttcp\t18446744073709551615\n80\ttcp\t1\n' > o.tsv
+	run -1 --separate-stderr flow-count -s o.tsv
+	same_text "flow-count: o.tsv:3: count overflows 64 bits" "$stderr"
+}
+
+@test "flow-count -f: the listed fields in that order make the line" {
+	printf '443\ttcp\t12\tweb\n80\ttcp\t5\tweb\n53\tudp\t7\tUntagged\n22\ttcp\t1\n' > in
+	run -0 --separate-stderr flow-count -s -f 4,3 in
+	same_text "$(printf 'web\t17\nUntagged\t7')" "$output"
+	same_text "flow-count: in:4: 3 fields, -f needs 4" "$stderr"
+	# counting, a field twice, the empty field between two tabs
+	printf 'a\t\tx\nb\t\tx\nc\t\ty\n' > in2
+	run -0 --separate-stderr flow-count -f 3,2,3 in2
+	same_text "$(printf 'x\t\tx\t2\ny\t\ty\t1')" "$output"
+	[ -z "$stderr" ]
+	# equal to the pipe through awk on a tagged table
+	printf 'web\t3\nmail\t2\n' > want
+	printf '1\ttcp\t1\tweb\n2\ttcp\t2\tmail\n3\tudp\t2\tweb\n' | flow-count -s -f 4,3 > out
+	same_file want out
+}
+
+@test "flow-count -f: a bad field list -> exit 2 with message" {
+	for v in 0 x 1,,2 '' 1025 4,; do
+		run -2 --separate-stderr flow-count -f "$v"
+		same_text "flow-count: -f: '$v' is not a list of at most 64 field numbers 1..1024" "${stderr_lines[0]}"
+		[[ "${stderr_lines[1]}" == "usage: flow-count "* ]]
+	done
+}

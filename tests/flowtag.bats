@@ -440,3 +440,18 @@ totals() {
 	[[ "$stderr" == *usage:* ]]
 	[ ! -e output.csv ]
 }
+
+@test "flowtag.sh: a second run replaces every previous output, a link or a gap among them too" {
+	cp "$FIX/mixed/lookup.csv" "$FIX/mixed/mixed.log" .
+	mkdir fresh out
+	run -0 flowtag.sh -q -l lookup.csv -o fresh mixed.log
+	for f in $OUTS; do echo old > "out/$f"; done
+	rm out/tag_counts.csv out/error.log
+	echo target > keep
+	ln -s ../keep out/error.log
+	run -0 flowtag.sh -q -l lookup.csv -o out mixed.log
+	same_outputs fresh out
+	for f in $OUTS; do [ ! -L "out/$f" ]; done
+	same_text target "$(cat keep)"
+	only_outputs out
+}
