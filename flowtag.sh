@@ -144,9 +144,7 @@ fail() {
 
 # the lookup table is checked while the flows are counted: a bad header
 # fails the run once the counting is done (the outputs are left alone)
-# (and the directory the previous outputs are moved to at the end is made)
 {
-	mkdir "$tmp/old"
 	flow-tag -l "$lookup" </dev/null >/dev/null 2>"$tmp/lookup.err"
 	echo $? >"$tmp/lookup.st"
 } &
@@ -512,25 +510,11 @@ outs="output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv erro
 for f in $outs; do
 	[ -d "$outdir/$f" ] && die "$outdir/$f: Is a directory"
 done
-# The previous outputs are moved aside (into old/) first: a rename that
-# replaces a file makes ext4 write the new one out at once (auto_da_alloc),
-# some 1 ms a MB, where a rename to a free name costs nothing; the old
-# files go with the temporary directory. If a rename fails, they go back.
+# Each output replaces the previous one by a rename, so a reader sees the
+# old file or the new one, never none. (On ext4 a rename over a file starts
+# writing the new one out, about 1 ms a MB: the price of that safety.)
 # shellcheck disable=SC2086 # five plain names
-(
-	cd "$tmp" || exit 1
-	set --
-	for f in $outs; do
-		if [ -e "../$f" ] || [ -L "../$f" ]; then set -- "$@" "../$f"; fi
-	done
-	if [ $# -gt 0 ] && ! mv -f -- "$@" old/ 2>/dev/null; then
-		mv -f -- old/* .. 2>/dev/null
-		exit 1
-	fi
-	mv -f -- $outs .. 2>/dev/null && exit 0
-	[ $# -eq 0 ] || mv -f -- old/* .. 2>/dev/null
-	exit 1
-) || die "$outdir: cannot write the outputs"
+(cd "$tmp" && mv -f $outs .. 2>/dev/null) || die "$outdir: cannot write the outputs"
 
 # the summary: totals and the top tags as bars scaled to the terminal
 if [ "$quiet" = 0 ]; then
