@@ -142,14 +142,6 @@ fail() {
 	exit 1
 }
 
-# the lookup table is checked while the flows are counted: a bad header
-# fails the run once the counting is done (the outputs are left alone)
-{
-	flow-tag -l "$lookup" </dev/null >/dev/null 2>"$tmp/lookup.err"
-	echo $? >"$tmp/lookup.st"
-} &
-pids="$pids $!"
-
 # part I [flow-parse arguments] -- count the flows of one piece in the
 # background; flow-parse -c prints what flow-parse | flow-count would
 parts=
@@ -329,7 +321,6 @@ status() {
 	[ -f "$tmp/$1" ] && read -r st <"$tmp/$1"
 	[ "$st" = 0 ]
 }
-status lookup.st || fail "$tmp/lookup.err" "flow-tag failed on $lookup"
 for i in $parts; do
 	status "st.$i" && continue
 	fix='' pfx=''
@@ -347,12 +338,12 @@ for i in $parts; do
 	fail "$tmp/err.$i" "flow-parse failed"
 done
 
-# errlog -- error.log, written while the pieces merge: the lookup table's
-# problems, then the flow logs' in input order, line numbers of later
-# pieces made those of the whole file (see settle), a protocol number
-# without a keyword reported once
+# errlog -- error.log, written while the pieces merge: the flow logs'
+# problems in input order, line numbers of later pieces made those of the
+# whole file (see settle), a protocol number without a keyword reported
+# once. The lookup table's go before them once it has been read.
 errlog() {
-	set -- lookup.err d=1
+	set -- d=1
 	for i in $parts; do
 		eval "set -- \"\$@\" add=\${fix_$i:-0} p=\${pfx_$i:-} err.\$i"
 	done
@@ -432,11 +423,13 @@ printf '\t\t0\tUntagged\n' >"$tmp/zero" || die "$outdir: write error"
 	status merge.st && cat "$pp"
 	wait
 } | {
-	flow-tag -l "$lookup" >"$tmp/tagged.tsv" 2>/dev/null
+	flow-tag -l "$lookup" >"$tmp/tagged.tsv" 2>"$tmp/lookup.err"
 	echo $? >"$tmp/tag.st"
 }
 status merge.st || die "flow-count -s failed"
-status tag.st || die "flow-tag failed"
+# a lookup table flow-tag cannot use (no header, say) fails the run only
+# now, once the flows are counted; the outputs are left alone
+status tag.st || fail "$tmp/lookup.err" "flow-tag failed on $lookup"
 { pptable; echo $? >"$tmp/pp.st"; } &
 pids=$!
 { untable <"$tmp/tagged.tsv"; echo $? >"$tmp/un.st"; } &
@@ -504,6 +497,12 @@ rmpid=$!
 } >"$tmp/output.csv" || die "$outdir: write error"
 
 status errlog.st || die "$outdir: write error"
+if [ -s "$tmp/lookup.err" ]; then
+	if ! cat "$tmp/lookup.err" "$tmp/error.log" >"$tmp/error.all" ||
+		! mv -f "$tmp/error.all" "$tmp/error.log"; then
+		die "$outdir: write error"
+	fi
+fi
 
 # replace all five or none: look before renaming anything
 outs="output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log"

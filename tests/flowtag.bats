@@ -455,3 +455,15 @@ totals() {
 	same_text target "$(cat keep)"
 	only_outputs out
 }
+
+@test "flowtag.sh reads the lookup table once: a pipe works as the table" {
+	cp "$FIX/mixed/lookup.csv" "$FIX/mixed/mixed.log" .
+	mkdir want
+	run -0 flowtag.sh -q -l lookup.csv -o want mixed.log
+	mkfifo lk
+	cat lookup.csv > lk &
+	run -0 timeout 60 flowtag.sh -q -j 2 -l lk mixed.log
+	sed 's/^flow-tag: lookup.csv:/flow-tag: lk:/' want/error.log > want/error.want
+	mv want/error.want want/error.log
+	same_outputs want .
+}
