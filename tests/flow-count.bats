@@ -230,3 +230,110 @@ load test_helper
 		[[ "${stderr_lines[1]}" == "usage: flow-count "* ]]
 	done
 }
+
+# via_map FILE [OPTION...] -- flow-count's output with every row sorted in
+# the map: a first line that is no port and name ends the direct tables
+# at once (its own row, count 1, is dropped)
+via_map() {
+	local f=$1 extra='zz\tno-port'
+	shift
+	case " $* " in *" -s "*) extra='zz\tno-port\t1' ;; esac
+	{ printf "$extra\n"; cat "$f"; } > "$f.map"
+	flow-count "$@" "$f.map" | grep -v '^zz	no-port	1$'
+}
+
+# protos N SEED -- N lines "port<TAB>name" over a few ports and the names
+# where the sort rule goes round in a circle (3pc, 61, 63, 200, 253),
+# names that are prefixes of others, and repeats for ties of counts
+protos() {
+	awk -v n="$1" -v seed="$2" 'BEGIN { srand(seed)
+		k = split("3pc 61 63 68 99 114 147 200 253 255 tcp udp icmp ipv6 ipv6-icmp ipv6-frag idpr idpr-cmtp a/n ax.25 tp++ il hopopt", nm, " ")
+		k2 = split("0 1 2 9 10 80 443 1000 65535", pt, " ")
+		for (i = 0; i < n; i++) {
+			line = pt[1 + int(rand() * k2)] "\t" nm[1 + int(rand() * k)]
+			r = 1 + int(rand() * 3)
+			for (j = 0; j < r; j++) print line
+		}
+	}'
+}
+
+@test "flow-count: port and name keys from the direct tables sort as in the map" {
+	for seed in 1 2 3 4 5 6; do
+		protos 300 $seed > in
+		via_map in > want
+		[ "$(grep -c '	3pc	' want)" -gt 3 ]
+		run -0 to_files flow-count in
+		same_file want out
+		[ ! -s err ]
+		for n in 1 7 40; do
+			flow-count -n $n in > outn
+			head -n $n want > wantn
+			same_file wantn outn
+		done
+	done
+	# a group with 3pc and 61 puts 3pc first; without a two-digit name, after 255
+	printf '5\t61\n5\t200\n5\ttcp\n5\t3pc\n6\t200\n6\t3pc\n6\t255\n6\tudp\n6\t114\n' > in
+	run -0 to_files flow-count in
+	printf '5\t3pc\t1\n5\t61\t1\n5\t200\t1\n5\ttcp\t1\n' > want
+	printf '6\t114\t1\n6\t200\t1\n6\t255\t1\n6\t3pc\t1\n6\tudp\t1\n' >> want
+	same_file want out
+	via_map in > want2
+	same_file want2 out
+}
+
+@test "flow-count: every key counted once, all 256 protocols, as in the map" {
+	# flow-parse names each protocol number; unassigned ones by number
+	awk 'BEGIN { srand(9)
+		for (i = 0; i < 6000; i++) {
+			p = int(rand() * 40); if (p > 30) p = 65535 - p
+			printf "2 1 eni-1 10.0.0.1 10.0.0.2 1 %d %d 1 1 1 2 ACCEPT OK\n", p, int(rand() * 256)
+		} }' | flow-parse 2> /dev/null | awk '!seen[$0]++' > in
+	[ "$(cut -f2 in | sort -u | wc -l)" -eq 256 ]
+	via_map in > want
+	[ "$(wc -l < want)" -eq "$(wc -l < in)" ]
+	run -0 to_files flow-count in
+	same_file want out
+	flow-count -n 1000 in > out2
+	head -n 1000 want > want2
+	same_file want2 out2
+}
+
+@test "flow-count -s: direct tables sum past a byte, 32 and 40 bits, and keep zero sums" {
+	for big in 300 4294967296 1099511627775 1099511627776 1152921504606846976; do
+		protos 60 7 | awk -v big="$big" 'BEGIN { srand(3) }
+			{ r = rand(); print $0 "\t" (r < 0.2 ? 0 : r < 0.4 ? big : r < 0.6 ? 255 : int(r * 9)) }' > in
+		via_map in -s > want
+		[ "$(grep -c '	0$' want)" -gt 0 ]
+		run -0 to_files flow-count -s in
+		same_file want out
+		[ ! -s err ]
+		flow-count -s -n 5 in > out5
+		head -n 5 want > want5
+		same_file want5 out5
+	done
+	# the last line's sum passes 2^64 - 1, by the byte and by the carry
+	printf '80\ttcp\t18446744073709551360\n80\ttcp\t255\n80\ttcp\t1\n' > o.tsv
+	run -1 --separate-stderr flow-count -s o.tsv
+	same_text "flow-count: o.tsv:3: count overflows 64 bits" "$stderr"
+	# 2^64 - 1 itself fits, the byte's 255 and the rest beside it
+	printf '80\ttcp\t255\n80\ttcp\t18446744073709551360\n' > o2.tsv
+	run -0 to_files flow-count -s o2.tsv
+	same_text "$(printf '80\ttcp\t18446744073709551615')" "$(cat out)"
+}
+
+@test "flow-count: a key of another kind after port and name keys joins them in the map" {
+	protos 200 11 > in
+	printf '080\ttcp\n80\t3pcx\n' >> in
+	protos 50 12 >> in
+	run -0 to_files flow-count in
+	via_map in > want
+	same_file want out
+	# many keys: counted in batches before the other kind comes
+	awk 'BEGIN { for (i = 0; i < 70000; i++) print i % 65536 "\t" (i % 2 ? "tcp" : "3pc") }' > big
+	printf 'x\n' >> big
+	flow-count big > out
+	[ "$(head -n 1 out)" = "$(printf '0\t3pc\t2')" ]
+	[ "$(wc -l < out)" -eq 65537 ]
+	via_map big > want
+	same_file want out
+}
