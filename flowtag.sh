@@ -261,10 +261,16 @@ if [ "$jobs" -eq 1 ]; then
 	part 0 -- "$@"
 else
 	n=0
+	whole=0         # files read whole (gzip, standard input) still running
 	for f; do
 		gz=1
 		[ -f "$f" ] && gzipinfo "$f"
 		if [ "$gz" = 0 ]; then
+			if [ "$whole" -gt 0 ]; then
+				watch
+				pids=
+				whole=0
+			fi
 			# byte ranges of equal size: flow-parse -r takes the lines
 			# that start in the first, -R those in each later one
 			# without passing over the bytes before it (see settle).
@@ -304,12 +310,17 @@ else
 			# shellcheck disable=SC2086 # part numbers
 			settle "$f" $fparts
 		else
+			# a file that cannot be cut is one piece: up to N of them
+			# run side by side
 			part "$n" -- "$f"
 			n=$((n + 1))
+			whole=$((whole + 1))
+			if [ "$whole" -ge "$jobs" ]; then
+				watch
+				pids=
+				whole=0
+			fi
 		fi
-		# one file at a time: its pieces already fill the cores
-		watch
-		pids=
 	done
 fi
 watch

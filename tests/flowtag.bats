@@ -350,6 +350,24 @@ totals() {
 	[ "$flows" -gt 70000 ]
 }
 
+@test "flowtag.sh -j N: gzip logs read side by side, N at a time, equal -j 1 (messages in input order)" {
+	cp "$FIX/mixed/lookup.csv" "$FIX/mixed/mixed.log" .
+	make_big_log big.log 30000
+	split -l 6000 big.log p.
+	for f in p.a?; do gzip -c "$f" > "$f.gz"; done
+	gzip -c mixed.log > mixed.gz
+	set -- p.aa.gz p.ab.gz mixed.gz p.ac.gz big.log p.ad.gz - p.ae.gz
+	mkdir j1 j2 j3
+	run -0 flowtag.sh -q -l lookup.csv -j 1 -o j1 "$@" < mixed.log
+	for j in 2 3; do
+		run -0 flowtag.sh -q -l lookup.csv -j "$j" -o "j$j" "$@" < mixed.log
+		same_outputs j1 "j$j"
+	done
+	# the lookup table's messages, then every file's, in the order named
+	same_text "lookup.csv p.aa.gz p.ab.gz mixed.gz p.ac.gz big.log p.ad.gz - p.ae.gz " \
+		"$(sed 's/^[^:]*: \([^:]*\):.*/\1/' j3/error.log | uniq | tr '\n' ' ')"
+}
+
 @test "flowtag.sh -h: usage on stdout, exit 0" {
 	run -0 --separate-stderr flowtag.sh -h
 	[[ "${lines[0]}" == "usage: flowtag"* ]]
