@@ -332,19 +332,25 @@ status() {
 	[ -f "$tmp/$1" ] && read -r st <"$tmp/$1"
 	[ "$st" = 0 ]
 }
+# renumber -- awk: a message of a piece read with -R gets the line number
+# of the whole file: add=K p=NAME before its file, NAME the environment
+# variable holding the message's prefix (see settle)
+# shellcheck disable=SC2016 # an awk program
+renumber='
+p != lastp { pre = ENVIRON[p]; n = length(pre); lastp = p }
+p != "" && substr($0, 1, n) == pre && match(substr($0, n + 1), /^[0-9]+:/) {
+	l = substr($0, n + 1, RLENGTH - 1)
+	$0 = pre sprintf("%.0f", l + add) substr($0, n + RLENGTH)
+}'
 for i in $parts; do
 	status "st.$i" && continue
 	fix='' pfx=''
 	eval "fix=\${fix_$i:-} pfx=\${pfx_$i:-}"
 	if [ -n "$fix" ]; then
 		# its last message with the line numbers of the whole file
-		tail -n 1 "$tmp/err.$i" | awk -v add="$fix" -v p="$pfx" '
-		BEGIN { pre = ENVIRON[p]; n = length(pre) }
-		substr($0, 1, n) == pre && match(substr($0, n + 1), /^[0-9]+:/) {
-			l = substr($0, n + 1, RLENGTH - 1)
-			$0 = pre sprintf("%.0f", l + add) substr($0, n + RLENGTH)
-		}
-		{ print }' >"$tmp/err.fix" && mv "$tmp/err.fix" "$tmp/err.$i"
+		tail -n 1 "$tmp/err.$i" | awk "$renumber"'
+		{ print }' add="$fix" p="$pfx" - >"$tmp/err.fix" &&
+			mv "$tmp/err.fix" "$tmp/err.$i"
 	fi
 	fail "$tmp/err.$i" "flow-parse failed"
 done
@@ -358,12 +364,7 @@ errlog() {
 	for i in $parts; do
 		eval "set -- \"\$@\" add=\${fix_$i:-0} p=\${pfx_$i:-} err.\$i"
 	done
-	cd "$tmp" && exec awk '
-	p != lastp { pre = ENVIRON[p]; n = length(pre); lastp = p }
-	p != "" && substr($0, 1, n) == pre && match(substr($0, n + 1), /^[0-9]+:/) {
-		l = substr($0, n + 1, RLENGTH - 1)
-		$0 = pre sprintf("%.0f", l + add) substr($0, n + RLENGTH)
-	}
+	cd "$tmp" && exec awk "$renumber"'
 	d && /: warning: protocol [0-9]+ has no IANA keyword, named / { if (seen[$NF]++) next }
 	{ print }' "$@" >error.log
 }

@@ -439,12 +439,18 @@ load test_helper
 # offset of the first byte of line N of FILE
 line_off() { head -n $(($2 - 1)) "$1" | wc -c | tr -d ' '; }
 
+# cuts -- size of mixed.log and offsets a, b, c that cut it mid-line 5, at
+# the start of line 10 and on the newline ending line 19
+cuts() {
+	size=$(wc -c < mixed.log | tr -d ' ')
+	a=$(( $(line_off mixed.log 5) + 7 ))
+	b=$(line_off mixed.log 10)
+	c=$(( $(line_off mixed.log 20) - 1 ))
+}
+
 @test "flow-parse -r: consecutive ranges split anywhere add up to the whole run" {
 	cp "$FIX/mixed/mixed.log" .
-	size=$(wc -c < mixed.log | tr -d ' ')
-	a=$(( $(line_off mixed.log 5) + 7 ))   # mid-line 5
-	b=$(line_off mixed.log 10)             # exact start of line 10
-	c=$(( $(line_off mixed.log 20) - 1 ))  # the newline ending line 19
+	cuts
 	d=$(( size - 3 ))                      # inside the last line
 	: > outs; : > errs
 	for r in 0:$a $a:$b $b:$c $c:$d $d:$size; do
@@ -512,10 +518,7 @@ line_off() { head -n $(($2 - 1)) "$1" | wc -c | tr -d ' '; }
 
 @test "flow-parse -R: later ranges without the pass before them: counts equal -r, line numbers from the range" {
 	cp "$FIX/mixed/mixed.log" .
-	size=$(wc -c < mixed.log | tr -d ' ')
-	a=$(( $(line_off mixed.log 5) + 7 ))   # mid-line 5
-	b=$(line_off mixed.log 10)             # exact start of line 10
-	c=$(( $(line_off mixed.log 20) - 1 ))  # the newline ending line 19
+	cuts
 	flow-parse -r "0:$a" -T t0 mixed.log > outs 2> errs
 	base=$(awk -F'\t' '$1 == "lines" { print $2 }' t0)
 	[ "$base" -eq 5 ]                      # lines 1..5 start before a

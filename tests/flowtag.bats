@@ -485,3 +485,17 @@ totals() {
 	mv want/error.want want/error.log
 	same_outputs want .
 }
+
+@test "flowtag.sh --strict -j N: a malformed line in a later piece is named by its line in the file" {
+	cp "$FIX/mixed/lookup.csv" .
+	{
+		for i in $(seq 1 3000); do flowline 443 6; done
+		flowline 80 6 | cut -d ' ' -f 1-13           # line 3001: 13 fields
+		for i in $(seq 1 999); do flowline 53 17; done
+	} > strict.log
+	for j in 1 2 3; do
+		run -1 --separate-stderr flowtag.sh -q --strict -j "$j" -l lookup.csv strict.log
+		same_text "flow-parse: strict.log:3001: malformed: 13 fields, expected 14" "$stderr"
+	done
+	[ ! -e output.csv ]
+}

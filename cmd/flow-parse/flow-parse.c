@@ -95,10 +95,8 @@ line(const struct fl_fmt *fmt, const struct fl_rec *r)
 
 /* count -- one flow of -c without -f or -m */
 static inline void
-count(unsigned proto, unsigned port, const char *name, uint64_t lineno)
+count(unsigned proto, unsigned port)
 {
-	if (!seen[proto])
-		checkname(proto, name, lineno);
 	if (!bykey[proto]) {
 		bykey[proto] = ecalloc(65536, sizeof(uint16_t));
 		bykeyhi[proto] = ecalloc(65536, sizeof(uint64_t));
@@ -127,7 +125,7 @@ emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_
 		return;
 	}
 	if (counting && fmt->nsel == 0) {
-		count(r->proto, r->port, name, lineno);
+		count(r->proto, r->port);
 		return;
 	}
 	n = line(fmt, r);
@@ -148,39 +146,11 @@ printcounts(void)
 {
 	char key[32];
 	unsigned proto, port;
+	uint64_t *v;
+	const char *k;
+	size_t n, pos = 0;
 
-	if (unsorted) {
-		/* -u: straight from the tables, no map and no sort */
-		uint64_t *v;
-		const char *k;
-		size_t n, pos = 0;
-		for (proto = 0; proto < 256; proto++) {
-			if (!bykey[proto])
-				continue;
-			for (port = 0; port < 65536; port++) {
-				uint64_t c = bykeyhi[proto][port];
-				if (base.measname == NULL)
-					c += bykey[proto][port];
-				if (bykey[proto][port] || bykeyhi[proto][port]) {
-					char *e = putkey(key, port, proto);
-					*e++ = '\t';
-					fl_put(key, (size_t)(e - key));
-					fl_putu(c);
-					fl_putc('\n');
-				}
-			}
-			free(bykey[proto]);
-			free(bykeyhi[proto]);
-		}
-		while (fl_map_next(&byline, &pos, &v, &k, &n)) {
-			fl_put(k, n);
-			fl_putc('\t');
-			fl_putu(*v);
-			fl_putc('\n');
-		}
-		return;
-	}
-
+	/* -u: the rows straight out, no sort; else into the map, sorted */
 	for (proto = 0; proto < 256; proto++) {
 		if (!bykey[proto])
 			continue;
@@ -188,15 +158,31 @@ printcounts(void)
 			uint64_t c = bykeyhi[proto][port];
 			if (base.measname == NULL)
 				c += bykey[proto][port];
-			if (bykey[proto][port] || bykeyhi[proto][port]) {
-				size_t n = (size_t)(putkey(key, port, proto) - key);
+			if (!bykey[proto][port] && !bykeyhi[proto][port])
+				continue;
+			n = (size_t)(putkey(key, port, proto) - key);
+			if (unsorted) {
+				key[n++] = '\t';
+				fl_put(key, n);
+				fl_putu(c);
+				fl_putc('\n');
+			} else {
 				*fl_map_get(&byline, key, n, 1) += c;
 			}
 		}
 		free(bykey[proto]);
 		free(bykeyhi[proto]);
 	}
-	fl_map_print(&byline, UINT64_MAX);
+	if (!unsorted) {
+		fl_map_print(&byline, UINT64_MAX);
+		return;
+	}
+	while (fl_map_next(&byline, &pos, &v, &k, &n)) {
+		fl_put(k, n);
+		fl_putc('\t');
+		fl_putu(*v);
+		fl_putc('\n');
+	}
 }
 
 static void
@@ -276,8 +262,11 @@ fastcount(struct fl_rd *r, const struct fl_fmt *fmt, const char *name, uint64_t 
 		k = fl_quick_lines(fmt, r->buf + r->pos, r->tabat - r->pos, lim, keys, 512, &used);
 		if (k == 0)
 			return;
-		for (i = 0; i < k; i++)
-			count(keys[i] >> 16, keys[i] & 0xffff, name, r->lineno + i + 1);
+		for (i = 0; i < k; i++) {
+			if (!seen[keys[i] >> 16])
+				checkname(keys[i] >> 16, name, r->lineno + i + 1);
+			count(keys[i] >> 16, keys[i] & 0xffff);
+		}
 		if (progfd >= 0 && (r->lineno >> 16) != ((r->lineno + k) >> 16))
 			progress(progdone + (fl_rd_srcpos(r) > rstart ? fl_rd_srcpos(r) - rstart : 0));
 		if (*first == UINT64_MAX)
