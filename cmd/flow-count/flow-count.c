@@ -280,19 +280,6 @@ adddirect(const char *name, uint64_t lineno, unsigned port, unsigned proto, uint
 		flush();
 }
 
-/* portstr -- the decimal text of a port at p: its length */
-static size_t
-portstr(char *p, unsigned v)
-{
-	size_t n = v >= 10000 ? 5 : v >= 1000 ? 4 : v >= 100 ? 3 : v >= 10 ? 2 : 1, i;
-
-	for (i = n; i > 0; i--) {
-		p[i - 1] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	return n;
-}
-
 static void
 freedirect(void)
 {
@@ -331,7 +318,7 @@ mapdirect(void)
 		proto = order[i] >> 16;
 		port = order[i] & 0xffff;
 		nm = fl_proto_name(proto, &ln);
-		kn = portstr(key, port);
+		kn = (size_t)(fl_utoa(key, port) - key);
 		key[kn++] = '\t';
 		memcpy(key + kn, nm, ln);
 		fl_map_append(&map, key, kn + ln, dcount(proto, port));
@@ -431,7 +418,7 @@ rank(void)
 	}
 	for (p = 0; p < 65536; p++) {
 		char s[8] = { 0 };
-		k = portstr(s, p);
+		k = (size_t)(fl_utoa(s, p) - s);
 		s[k++] = '\t';
 		memcpy(&ptxt[p], s, 8);
 		plen[p] = (unsigned char)k;
