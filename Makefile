@@ -9,7 +9,8 @@ LDFLAGS =
 PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 DESTDIR =
-SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+	-DFL_NO_BUILTIN
 BATS = bats
 
 PROGS = cmd/flow-parse/flow-parse cmd/flow-count/flow-count cmd/flow-tag/flow-tag \
@@ -45,7 +46,8 @@ cmd/flow-untagged/flow-untagged: cmd/flow-untagged/flow-untagged.c lib/libflow.a
 scripts/flowgen: scripts/flowgen.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ scripts/flowgen.c $(LDFLAGS)
 
-# the same programs built with AddressSanitizer and UBSan, in build-asan/bin
+# the same programs built with AddressSanitizer and UBSan, in build-asan/bin;
+# FL_NO_BUILTIN: the portable code where a compiler builtin would do
 asan: $(LIBSRC) $(PROGSRC) lib/flow.h
 	mkdir -p build-asan/bin
 	for p in flow-parse flow-count flow-tag flow-untagged; do \

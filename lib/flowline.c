@@ -281,14 +281,16 @@ fieldlen(const char *s, size_t n, size_t p)
 
 /* num -- the decimal field at s+p: 0 and its value and length, or -1 when
  * it is not a short run of digits ended by a blank or the line's end (the
- * caller then looks at it byte by byte). Eight bytes at once. */
+ * caller then looks at it byte by byte). Eight bytes at once; numat with
+ * wide set reads them past the line's end, where the caller knows they
+ * can be read. */
 static inline int
-num(const char *s, size_t n, size_t p, uint64_t *val, size_t *len)
+numat(const char *s, size_t n, size_t p, int wide, uint64_t *val, size_t *len)
 {
 	uint64_t x, d, v;
 	size_t k;
 
-	x = p + 8 <= n ? load8(s + p) : tailword(s, n, p);
+	x = wide || p + 8 <= n ? load8(s + p) : tailword(s, n, p);
 	d = ((x & L7) + 0x5050505050505050ULL) & ~((x & L7) + 0x4646464646464646ULL) & ~x & HI;
 	k = lowbyte(~d & HI);
 	if (d == HI || k == 0)
@@ -302,6 +304,12 @@ num(const char *s, size_t n, size_t p, uint64_t *val, size_t *len)
 	*val = v;
 	*len = k;
 	return 0;
+}
+
+static inline int
+num(const char *s, size_t n, size_t p, uint64_t *val, size_t *len)
+{
+	return numat(s, n, p, 0, val, len);
 }
 
 /* fl_fmt_header -- read a header line into fmt; 0, or -1 with a reason */
@@ -526,6 +534,92 @@ quick(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	return FL_FLOW;
 }
 
+/* lead -- 1 in the first 128 bytes, 0 in the rest: lead + 128 - n is 1 for
+ * the first n bytes of a line */
+static const unsigned char lead[256] = {
+#define L8 1, 1, 1, 1, 1, 1, 1, 1
+	L8, L8, L8, L8, L8, L8, L8, L8, L8, L8, L8, L8, L8, L8, L8, L8,
+#undef L8
+};
+
+/* ctz -- the index of the lowest set bit of m (not 0): the compiler's
+ * instruction, else by a de Bruijn sequence (the sanitizer build takes
+ * this way, so the tests run it) */
+static inline int
+ctz(uint64_t m)
+{
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(FL_NO_BUILTIN)
+	return __builtin_ctzll(m);
+#else
+	static const unsigned char db[64] = {
+		0, 1, 2, 53, 3, 7, 54, 27, 4, 38, 41, 8, 34, 55, 48, 28,
+		62, 5, 39, 46, 44, 42, 22, 9, 24, 35, 59, 56, 49, 18, 29, 11,
+		63, 52, 6, 26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+		51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
+	};
+
+	return db[((m & (~m + 1)) * 0x022fdd63cc95386dULL) >> 58];
+#endif
+}
+
+/* quickshort -- quick for a line of 2..127 bytes with 136 bytes readable
+ * from s. Its spaces are marked, counted, and two in a row looked for by a
+ * loop of fixed length over bytes, which compilers turn into vector code;
+ * with single spaces and none first or last, the fields are the spaces plus
+ * one. Field t starts after the t-th space, found in a bit mask of the
+ * spaces of bytes 32..95 (it is there in the usual records). */
+static inline int
+quickshort(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
+{
+	const unsigned char *u = (const unsigned char *)s, *in = lead + 128 - n;
+	unsigned char a[128], cnt = 0, dbl = 0, c32 = 0;
+	uint64_t m = 0, v;
+	size_t p, q, len;
+	int i, k, t = fmt->dstport;
+
+	if (s[0] == ' ' || s[0] == '#' || s[0] == '$' || (s[0] | 0x20) == 'v' || s[n - 1] == ' ')
+		return -1;
+	if (fmt->status >= 0 && (n < 3 || s[n - 1] != 'K' || s[n - 2] != 'O' || s[n - 3] != ' '))
+		return -1;
+	for (i = 0; i < 128; i++) {
+		unsigned char x = (u[i] == ' ') & in[i], y = (u[i + 1] == ' ') & in[i + 1];
+		a[i] = x;
+		cnt += x;
+		dbl |= x & y;
+	}
+	if (dbl || cnt + 1 != fmt->nfields)
+		return -1;
+	for (i = 0; i < 32; i++)
+		c32 += a[i];
+	for (i = 0; i < 8; i++)
+		m |= ((load8((const char *)a + 32 + 8 * i) * 0x0102040810204080ULL) >> 56) << (8 * i);
+	/* the (t - c32)-th space of the mask; elsewhere, quick finds it */
+	if ((k = t - c32) < 1)
+		return quick(fmt, s, n, r);
+	while (--k > 0)
+		m &= m - 1;
+	if (m == 0)
+		return quick(fmt, s, n, r);
+	p = (size_t)(32 + ctz(m) + 1);
+	if (numat(s, n, p, 1, &v, &len) < 0 || v > 65535)
+		return -1;
+	r->port = (unsigned)v;
+	r->f[t] = s + p;
+	r->fn[t] = len;
+	q = p + len + 1;
+	if (q >= n || numat(s, n, q, 1, &v, &len) < 0 || v > 255)
+		return -1;
+	r->proto = (unsigned)v;
+	r->f[t + 1] = s + q;
+	r->fn[t + 1] = len;
+	if (fmt->status >= 0) {
+		r->f[fmt->status] = s + n - 2;
+		r->fn[fmt->status] = 2;
+	}
+	r->nf = fmt->nfields;
+	return FL_FLOW;
+}
+
 /* parse -- fl_parse; notab: the caller knows the line holds no tab */
 static inline int
 parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, struct fl_rec *r)
@@ -630,8 +724,15 @@ fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim
 			if (!nl)
 				break;
 			n = (size_t)(nl - l);
-			if (n == 0 || l[n - 1] == '\r' || quick(fmt, l, n, &r) != FL_FLOW)
+			if (n == 0 || l[n - 1] == '\r')
 				break;
+			/* a short line with room after it: quickshort */
+			if (n >= 2 && n <= 127 && pos + 136 <= avail) {
+				if (quickshort(fmt, l, n, &r) != FL_FLOW)
+					break;
+			} else if (quick(fmt, l, n, &r) != FL_FLOW) {
+				break;
+			}
 			keys[k++] = (uint32_t)r.proto << 16 | r.port;
 			pos += n + 1;
 		}

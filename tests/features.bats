@@ -480,6 +480,54 @@ flow-tag: t.csv:8: row 100-101,udp never applies: more specific or earlier rows 
 	[ "$(head -n 1 prog)" = "$(wc -c < odd.log | tr -d ' ')" ]
 }
 
+@test "flow-parse -c: lines at the limits of the short-line path agree with the pipe" {
+	# short lines (up to 127 bytes, with 136 bytes after their start) are
+	# counted by quickshort: its t-th space in bytes 32..95, single spaces,
+	# none first or last. Lines on each side of each limit, between plain
+	# lines, must give what the full parser gives.
+	awk 'function plain(k) { printf "2 123456789012 eni-1a2b3c4d 10.0.0.%d 10.0.0.2 40000 %d 6 1 100 1620140761 1620140821 ACCEPT OK\n", k % 250, 1000 + k }
+	function pad(s, n) { while (length(s) < n) s = s "9"; return s }
+	BEGIN {
+		odd[++n] = "2 1 e 1.1.1.1 2.2.2.2 1 53 17 1 1 1 1 ACCEPT OK"              # 6th space before byte 32
+		odd[++n] = "2 123456789012 eni-" pad("", 60) " 10.0.0.1 10.0.0.2 40000 443 6 1 1 1 1 ACCEPT OK"   # after byte 95
+		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 443 6 1  100 1 1 ACCEPT OK"      # 14 fields, a double space
+		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 443 6 1  100 1 ACCEPT OK"        # 13 fields, a double space
+		odd[++n] = "2 123456789012  eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 443 6 1 100 1 ACCEPT OK"        # 13, double before the key
+		odd[++n] = " 2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 22 6 1 100 1 1 ACCEPT OK"       # leading space
+		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 22 6 1 100 1 1 ACCEPT OK "       # trailing space
+		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 080 006 1 100 1 1 ACCEPT OK"     # leading zeros
+		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 65536 6 1 100 1 1 ACCEPT OK"     # port too big
+		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 1234567 6 1 100 1 1 ACCEPT OK"   # seven digits
+		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 12345678 6 1 100 1 1 ACCEPT OK"  # eight digits
+		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 443 256 1 100 1 1 ACCEPT OK"     # protocol too big
+		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 44x 6 1 100 1 1 ACCEPT OK"      # not a number
+		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 443 6 1 100 1 1 ACCEPT NODATA"  # nodata
+		# 125..130 bytes: the bytes field padded
+		head = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 8443 6 1 1"
+		tail = " 1620140761 1620140821 ACCEPT OK"
+		for (len = 125; len <= 130; len++) {
+			odd[++n] = pad(head, len - length(tail)) tail
+			odd[++n] = pad(head, len - length(tail) - 2) " 1" tail     # 15 fields
+		}
+		for (r = 0; r < 3; r++)
+			for (i = 1; i <= n; i++) {
+				print odd[i]
+				for (j = 0; j < 1 + (i + r) % 3; j++) plain(i * 7 + j)
+			}
+		for (i = 0; i < 30000; i++) plain(i % 500)   # past one read buffer
+		for (i = 1; i <= n; i++) { print odd[i]; plain(i) }
+	}' > edge.log
+	flow-parse edge.log 2> pipe.err | flow-count > pipe.out
+	flow-parse -c edge.log > c.out 2> c.err
+	same_file pipe.out c.out
+	same_file pipe.err c.err
+	# the leading-zero line is port 80 tcp; each long-enough 14-field line counts
+	grep -qx '80	tcp	4' c.out
+	grep -qx '8443	tcp	24' c.out
+	grep -q ": malformed: dstport '1234567' is not a number 0..65535" c.err
+	grep -q ': malformed: 15 fields, expected 14' c.err
+}
+
 @test "flow-parse -c reads standard input and several files like the pipe" {
 	make_big_log a.log 3000
 	cp "$SAMPLE/flow_logs.txt" b.log
