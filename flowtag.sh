@@ -404,9 +404,9 @@ untable() {
 
 # The pieces merge: counts add up, so they sum to the whole; one piece is
 # already a finished table. The merged table (pp) is tagged (tagged.tsv)
-# by a flow-tag that has loaded the lookup table meanwhile. Then, side by
-# side: pp as CSV, the untagged rows as CSV, and the counts summed per
-# tag (tags.tsv, with an Untagged row always), which become
+# by a flow-tag that has loaded the lookup table meanwhile, and written as
+# CSV beside that. Then, side by side: the untagged rows as CSV, and the
+# counts summed per tag (tags.tsv, with an Untagged row always), which become
 # tag_counts.csv while the totals are summed: the pieces' counts and the
 # tag table's, tagged or untagged. Each stage leaves its status. (Tagging
 # the merged table as it is printed is slower on two cores: the stages
@@ -432,7 +432,13 @@ merge() {
 printf '\t\t0\tUntagged\n' >"$tmp/zero" || die "$outdir: write error"
 {
 	merge
-	status merge.st && cat "$pp"
+	if status merge.st; then
+		# pp as CSV beside the tagging
+		{ pptable; echo $? >"$tmp/pp.st"; } >/dev/null &
+		cat "$pp"
+	fi
+	# the pipe is closed before waiting: flow-tag ends with the cat
+	exec >/dev/null
 	wait
 } | {
 	flow-tag -l "$lookup" >"$tmp/tagged.tsv" 2>"$tmp/lookup.err"
@@ -442,10 +448,8 @@ status merge.st || die "flow-count -s failed"
 # a lookup table flow-tag cannot use (no header, say) fails the run only
 # now, once the flows are counted; the outputs are left alone
 status tag.st || fail "$tmp/lookup.err" "flow-tag failed on $lookup"
-{ pptable; echo $? >"$tmp/pp.st"; } &
-pids=$!
 { untable <"$tmp/tagged.tsv"; echo $? >"$tmp/un.st"; } &
-pids="$pids $!"
+pids=$!
 {
 	flow-count -s -f 4,3 "$tmp/zero" "$tmp/tagged.tsv"
 	echo $? >"$tmp/tags.st"
