@@ -459,6 +459,36 @@ spacestarts(uint64_t x, uint64_t *prev)
 	return st;
 }
 
+/* takekey -- the end of the fast paths: the dstport at s+p and the
+ * protocol after it, digits only and in range; the key, the status (the
+ * last field, "OK") and the field count into r. Returns FL_FLOW, or -1 to
+ * let the full parser decide. wide: numat may read past the line's end. */
+static inline int
+takekey(const struct fl_fmt *fmt, const char *s, size_t n, size_t p, int wide, struct fl_rec *r)
+{
+	uint64_t v;
+	size_t q, len;
+	int t = fmt->dstport;
+
+	if (numat(s, n, p, wide, &v, &len) < 0 || v > 65535)
+		return -1;
+	r->port = (unsigned)v;
+	r->f[t] = s + p;
+	r->fn[t] = len;
+	q = p + len + 1;                /* s[p + len] is the space after dstport */
+	if (q >= n || s[q] == ' ' || numat(s, n, q, wide, &v, &len) < 0 || v > 255)
+		return -1;
+	r->proto = (unsigned)v;
+	r->f[t + 1] = s + q;
+	r->fn[t + 1] = len;
+	if (fmt->status >= 0) {
+		r->f[fmt->status] = s + n - 2;
+		r->fn[fmt->status] = 2;
+	}
+	r->nf = fmt->nfields;
+	return FL_FLOW;
+}
+
 /* quick -- the fast path for a plain flow line: single spaces around the
  * key, a digits-only dstport and protocol, log-status "OK" (or none). Returns
  * FL_FLOW with the key in r, or -1 to let the full parser decide; it never
@@ -469,8 +499,8 @@ spacestarts(uint64_t x, uint64_t *prev)
 static inline int
 quick(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 {
-	uint64_t prev = 0, st, st1, c, c0, acc, v;
-	size_t nw = n / 8, w, p, q, len;
+	uint64_t prev = 0, st, st1, c, c0, acc;
+	size_t nw = n / 8, w, p;
 	int k = 0, kt, t = fmt->dstport;
 
 	if (n == 0 || n > 8 * 255 || s[0] == ' ' || s[0] == '#' || s[0] == '$' ||
@@ -515,23 +545,7 @@ quick(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	k += (int)((acc * 0x0001000100010001ULL) >> 48);
 	if (k != fmt->nfields)
 		return -1;
-	if (num(s, n, p, &v, &len) < 0 || v > 65535)
-		return -1;
-	r->port = (unsigned)v;
-	r->f[t] = s + p;
-	r->fn[t] = len;
-	q = p + len + 1;                /* s[p + len] is the space after dstport */
-	if (q >= n || s[q] == ' ' || num(s, n, q, &v, &len) < 0 || v > 255)
-		return -1;
-	r->proto = (unsigned)v;
-	r->f[t + 1] = s + q;
-	r->fn[t + 1] = len;
-	if (fmt->status >= 0) {
-		r->f[fmt->status] = s + n - 2;
-		r->fn[fmt->status] = 2;
-	}
-	r->nf = k;
-	return FL_FLOW;
+	return takekey(fmt, s, n, p, 0, r);
 }
 
 /* lead -- 1 in the first 128 bytes, 0 in the rest: lead + 128 - n is 1 for
@@ -573,8 +587,7 @@ quickshort(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 {
 	const unsigned char *u = (const unsigned char *)s, *in = lead + 128 - n;
 	unsigned char a[128], cnt = 0, dbl = 0, c32 = 0;
-	uint64_t m = 0, v;
-	size_t p, q, len;
+	uint64_t m = 0;
 	int i, k, t = fmt->dstport;
 
 	if (s[0] == ' ' || s[0] == '#' || s[0] == '$' || (s[0] | 0x20) == 'v' || s[n - 1] == ' ')
@@ -600,24 +613,7 @@ quickshort(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 		m &= m - 1;
 	if (m == 0)
 		return quick(fmt, s, n, r);
-	p = (size_t)(32 + ctz(m) + 1);
-	if (numat(s, n, p, 1, &v, &len) < 0 || v > 65535)
-		return -1;
-	r->port = (unsigned)v;
-	r->f[t] = s + p;
-	r->fn[t] = len;
-	q = p + len + 1;
-	if (q >= n || numat(s, n, q, 1, &v, &len) < 0 || v > 255)
-		return -1;
-	r->proto = (unsigned)v;
-	r->f[t + 1] = s + q;
-	r->fn[t + 1] = len;
-	if (fmt->status >= 0) {
-		r->f[fmt->status] = s + n - 2;
-		r->fn[fmt->status] = 2;
-	}
-	r->nf = fmt->nfields;
-	return FL_FLOW;
+	return takekey(fmt, s, n, (size_t)(32 + ctz(m) + 1), 1, r);
 }
 
 /* parse -- fl_parse; notab: the caller knows the line holds no tab */
