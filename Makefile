@@ -2,7 +2,7 @@
 .SUFFIXES:
 
 CC = cc
-CFLAGS = -O2 -g
+CFLAGS = -O3 -g
 WARN = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 LDFLAGS =

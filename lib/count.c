@@ -134,13 +134,13 @@ field(uint32_t ref, int f, const char **s, size_t *n)
 static int
 before(uint32_t u, uint32_t x, int f)
 {
-	const char *a, *b;
-	size_t an, bn, kn, ln;
+	const char *a = "", *b;
+	size_t an = 0, bn, kn, ln;
 	int c;
 
 	if (!field(x, f, &b, &bn))
 		return 0;
-	field(u, f, &a, &an);
+	(void)field(u, f, &a, &an);     /* u has field f: it is UNSURE there */
 	c = memcmp(a, b, an < bn ? an : bn);
 	if (c == 0)
 		c = an < bn ? -1 : an > bn;
