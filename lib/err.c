@@ -17,6 +17,8 @@ fl_setprog(const char *argv0)
 	fl_prog = s ? s + 1 : argv0;
 }
 
+static void vmsg(const char *fmt, va_list ap) FL_PRINTF(1, 0);
+
 /* vmsg -- a trailing ':' in fmt appends strerror(errno) */
 static void
 vmsg(const char *fmt, va_list ap)
@@ -53,15 +55,21 @@ fl_die(int status, const char *fmt, ...)
 }
 
 void
+fl_vlinewarn(const char *file, uint64_t line, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s:%llu: ", fl_prog, file, (unsigned long long)line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void
 fl_linewarn(const char *file, uint64_t line, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: %s:%llu: ", fl_prog, file, (unsigned long long)line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	fl_vlinewarn(file, line, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* fl_quote -- a value fit for a one-line message: cut, control bytes as \xNN */

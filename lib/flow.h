@@ -2,16 +2,24 @@
 #ifndef FLOW_H
 #define FLOW_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-/* err.c: messages start with the program name */
+/* err.c: messages start with the program name; FL_PRINTF lets compilers
+ * check the arguments against the format */
+#if defined(__GNUC__) || defined(__clang__)
+#define FL_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define FL_PRINTF(f, a)
+#endif
 extern const char *fl_prog;
 void fl_setprog(const char *argv0);
-void fl_warn(const char *fmt, ...);
-void fl_die(int status, const char *fmt, ...);
-void fl_linewarn(const char *file, uint64_t line, const char *fmt, ...);
+void fl_warn(const char *fmt, ...) FL_PRINTF(1, 2);
+void fl_die(int status, const char *fmt, ...) FL_PRINTF(2, 3);
+void fl_linewarn(const char *file, uint64_t line, const char *fmt, ...) FL_PRINTF(3, 4);
+void fl_vlinewarn(const char *file, uint64_t line, const char *fmt, va_list ap) FL_PRINTF(3, 0);
 const char *fl_quote(const char *s, size_t n);
 
 /* mem.c: allocation that exits on failure */

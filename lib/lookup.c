@@ -7,6 +7,7 @@
  * two array reads. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,10 +131,18 @@ header(struct fl_csv *c, const char *name, int col[3])
 	return 0;
 }
 
+static void bad(struct fl_lookup *lk, const char *name, uint64_t line, const char *fmt, ...)
+    FL_PRINTF(4, 5);
+
+/* bad -- a bad row, reported as FILE:LINE: message */
 static void
-bad(struct fl_lookup *lk, const char *name, uint64_t line, const char *fmt, const char *arg)
+bad(struct fl_lookup *lk, const char *name, uint64_t line, const char *fmt, ...)
 {
-	fl_linewarn(name, line, fmt, arg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	fl_vlinewarn(name, line, fmt, ap);
+	va_end(ap);
 	lk->bad++;
 	lk->problems++;
 }

@@ -76,7 +76,7 @@ static void
 parsecols(const char *arg)
 {
 	const char *comma = strchr(arg, ',');
-	uint64_t a, b;
+	uint64_t a = 0, b = 0;
 
 	if (!comma || fl_udec(arg, (size_t)(comma - arg), 1024, &a) < 0 ||
 	    fl_udec(comma + 1, strlen(comma + 1), 1024, &b) < 0 || a == 0 || b == 0 || a == b) {
