@@ -181,7 +181,8 @@ int fl_fmt_header(struct fl_fmt *fmt, const char *s, size_t n, const char **why)
 int fl_fmt_select(struct fl_fmt *fmt, const char **missing);
 int fl_field_known(const char *name, size_t n);
 int fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r);
-int fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r);
+int fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room,
+    struct fl_rec *r);
 size_t fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
     uint32_t *keys, size_t max, size_t *used);
 

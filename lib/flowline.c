@@ -616,9 +616,11 @@ quickshort(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	return takekey(fmt, s, n, (size_t)(32 + ctz(m) + 1), 1, r);
 }
 
-/* parse -- fl_parse; notab: the caller knows the line holds no tab */
+/* parse -- fl_parse; notab: the caller knows the line holds no tab; room:
+ * the bytes that can be read from s */
 static inline int
-parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, struct fl_rec *r)
+parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
+    struct fl_rec *r)
 {
 	static int le = -1;
 	size_t nw, wt, p, q, first = 0;
@@ -633,7 +635,8 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, struct fl_re
 	if (!notab && memchr(s, '\t', n)) {
 		k = scan(s, n, t, 1, &nw, &wt);
 	} else {
-		if (fmt->quick && quick(fmt, s, n, r) == FL_FLOW)
+		if (fmt->quick && (n >= 2 && n <= 127 && room >= 136 ? quickshort(fmt, s, n, r) :
+		    quick(fmt, s, n, r)) == FL_FLOW)
 			return FL_FLOW;
 		k = scan(s, n, t, 0, &nw, &wt);
 	}
@@ -742,12 +745,14 @@ fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim
 int
 fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 {
-	return parse(fmt, s, n, 0, r);
+	return parse(fmt, s, n, 0, 0, r);
 }
 
-/* fl_parse_notab -- fl_parse on a line the caller knows has no tab */
+/* fl_parse_notab -- fl_parse on a line the caller knows has no tab, with
+ * room bytes readable from s (the line, its newline and what follows it in
+ * the buffer): with 136 or more a short line takes quickshort */
 int
-fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
+fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
 {
-	return parse(fmt, s, n, 1, r);
+	return parse(fmt, s, n, 1, room, r);
 }

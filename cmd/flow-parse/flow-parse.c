@@ -387,7 +387,8 @@ process(const char *name)
 			bad(name, r.lineno, &fmt, &rec);
 			continue;
 		}
-		t = fl_rd_tabfree(&r, s, n) ? fl_parse_notab(&fmt, s, n, &rec) :
+		t = fl_rd_tabfree(&r, s, n) ?
+		    fl_parse_notab(&fmt, s, n, (size_t)(r.buf + r.end - s), &rec) :
 		    fl_parse(&fmt, s, n, &rec);
 		if (t == FL_HEADER) {
 			nheaders += r.lineoff > 0;

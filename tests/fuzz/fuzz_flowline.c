@@ -112,7 +112,7 @@ same(const struct fl_rec *r, int i, const char *s, const size_t *start, const si
 }
 
 static void
-check(const struct fl_fmt *fmt, const char *s, size_t n, int notab)
+check(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room)
 {
 	static struct fl_rec r;
 	static size_t start[FL_MAXF], len[FL_MAXF];
@@ -120,7 +120,7 @@ check(const struct fl_fmt *fmt, const char *s, size_t n, int notab)
 	unsigned port = 0, proto = 0;
 
 	memset(&r, 0xa5, sizeof(r));
-	kind = notab ? fl_parse_notab(fmt, s, n, &r) : fl_parse(fmt, s, n, &r);
+	kind = notab ? fl_parse_notab(fmt, s, n, room, &r) : fl_parse(fmt, s, n, &r);
 	k = fields(s, n, start, len);
 	CHECK(r.nf == k);
 	want = refkind(fmt, s, k, start, len, &err, &port, &proto);
@@ -161,6 +161,8 @@ check(const struct fl_fmt *fmt, const char *s, size_t n, int notab)
 static void
 each(const struct fl_fmt *fmt, const char *s, size_t n)
 {
+	const char *end = s + n;
+
 	while (n) {
 		const char *nl = memchr(s, '\n', n);
 		size_t len = nl ? (size_t)(nl - s) : n;
@@ -171,10 +173,14 @@ each(const struct fl_fmt *fmt, const char *s, size_t n)
 			/* each line in a buffer of its own: ASan sees a read past its end */
 			char *own = malloc(ln ? ln : 1);
 			memcpy(own, s, ln);
-			check(fmt, own, ln, 0);
-			/* what flow-parse calls for a line the reader saw no tab in */
-			if (!memchr(own, '\t', ln))
-				check(fmt, own, ln, 1);
+			check(fmt, own, ln, 0, ln);
+			/* what flow-parse calls for a line the reader saw no tab
+			 * in: alone, and in place with the rest of the input after
+			 * it (a short line then takes quickshort) */
+			if (!memchr(own, '\t', ln)) {
+				check(fmt, own, ln, 1, ln);
+				check(fmt, s, ln, 1, (size_t)(end - s));
+			}
 			free(own);
 		}
 		if (!nl)
