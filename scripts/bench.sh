@@ -6,7 +6,10 @@
 # Generates (or reuses) DIR/flows.log (LINES lines, fixed seed) and
 # DIR/lookup.csv (10000 rows) with scripts/flowgen, then times each case
 # ROUNDS times, interleaved round by round, and prints median seconds,
-# MB/s of the case's input, the ratio to `wc -l`, and peak RSS.
+# MB/s of the case's input, the ratio to `wc -l`, and peak RSS. Each filter
+# is also timed alone on its usual input: flow-parse on the log, flow-count
+# on flow-parse's output (parsed.tsv), flow-tag on flow-count's (counted.tsv),
+# flow-untagged on flow-tag's (tagged.tsv).
 # The awk baseline, scripts/flowtag.awk, does flowtag.sh's whole job: after
 # the table the report says whether its five output files are identical to
 # those of flowtag.sh (DIR/out-j1, DIR/out-jN) and names any that differ.
@@ -157,16 +160,20 @@ logbytes=$(fsize "$log")
 cat -- "$log" >/dev/null       # into the page cache before the first round
 
 missing=
-for p in flow-parse flow-count flow-tag flowtag.sh; do
+for p in flow-parse flow-count flow-tag flow-untagged flowtag.sh; do
 	have "$p" || missing="$missing $p"
 done
 [ -z "$missing" ] || note "not found on PATH:$missing (their cases are skipped)"
 
 parsed=$dir/parsed.tsv
 counted=$dir/counted.tsv
+tagged=$dir/tagged.tsv
 if have flow-parse && have flow-count; then
 	flow-parse "$log" 2>/dev/null >"$parsed" || die "flow-parse $log failed"
 	flow-count "$parsed" >"$counted" || die "flow-count $parsed failed"
+	if have flow-tag; then
+		flow-tag -l "$lk" "$counted" 2>/dev/null >"$tagged" || die "flow-tag $counted failed"
+	fi
 fi
 
 # --- cases -------------------------------------------------------------------
@@ -204,6 +211,9 @@ if [ "$extra" = 0 ]; then
 	[ -s "$counted" ] &&
 		addcase tag "$rounds" "$(fsize "$counted")" "flow-tag (counted, 10k lookup)" \
 			"exec flow-tag -l '$lk' '$counted' >/dev/null" flow-tag
+	[ -s "$tagged" ] &&
+		addcase untag "$rounds" "$(fsize "$tagged")" "flow-untagged (tagged)" \
+			"exec flow-untagged '$tagged' >/dev/null" flow-untagged
 	mkdir -p "$tmp/awkout"
 	addcase awk "$rounds" "$logbytes" "$awk -f flowtag.awk" \
 		"exec $awk -v out='$tmp/awkout' -f '$root/scripts/flowtag.awk' '$lk' '$log'"
