@@ -489,6 +489,17 @@ takekey(const struct fl_fmt *fmt, const char *s, size_t n, size_t p, int wide, s
 	return FL_FLOW;
 }
 
+/* plainedges -- what the fast paths ask of a line's ends: a first byte
+ * that starts no comment, header or blank, and "OK" as its last field
+ * when the format has log-status (last) */
+static inline int
+plainedges(const struct fl_fmt *fmt, const char *s, size_t n)
+{
+	if (n == 0 || s[0] == ' ' || s[0] == '#' || s[0] == '$' || (s[0] | 0x20) == 'v')
+		return 0;
+	return fmt->status < 0 || (n >= 3 && s[n - 1] == 'K' && s[n - 2] == 'O' && s[n - 3] == ' ');
+}
+
 /* quick -- the fast path for a plain flow line: single spaces around the
  * key, a digits-only dstport and protocol, log-status "OK" (or none). Returns
  * FL_FLOW with the key in r, or -1 to let the full parser decide; it never
@@ -503,10 +514,7 @@ quick(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	size_t nw = n / 8, w, p;
 	int k = 0, kt, t = fmt->dstport;
 
-	if (n == 0 || n > 8 * 255 || s[0] == ' ' || s[0] == '#' || s[0] == '$' ||
-	    (s[0] | 0x20) == 'v')
-		return -1;
-	if (fmt->status >= 0 && (n < 3 || s[n - 1] != 'K' || s[n - 2] != 'O' || s[n - 3] != ' '))
+	if (n > 8 * 255 || !plainedges(fmt, s, n))
 		return -1;
 	/* the words up to field t's, two at a time: their starts counted */
 	for (w = 0;; w += 2) {
@@ -590,9 +598,7 @@ quickshort(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	uint64_t m = 0;
 	int i, k, t = fmt->dstport;
 
-	if (s[0] == ' ' || s[0] == '#' || s[0] == '$' || (s[0] | 0x20) == 'v' || s[n - 1] == ' ')
-		return -1;
-	if (fmt->status >= 0 && (n < 3 || s[n - 1] != 'K' || s[n - 2] != 'O' || s[n - 3] != ' '))
+	if (!plainedges(fmt, s, n) || s[n - 1] == ' ')
 		return -1;
 	for (i = 0; i < 128; i++) {
 		unsigned char x = (u[i] == ' ') & in[i], y = (u[i + 1] == ' ') & in[i + 1];
@@ -616,6 +622,16 @@ quickshort(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	return takekey(fmt, s, n, (size_t)(32 + ctz(m) + 1), 1, r);
 }
 
+/* fast -- the fast path for a line without a tab and room bytes readable
+ * from s: quickshort for a short line with room after it, else quick */
+static inline int
+fast(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
+{
+	if (n >= 2 && n <= 127 && room >= 136)
+		return quickshort(fmt, s, n, r);
+	return quick(fmt, s, n, r);
+}
+
 /* parse -- fl_parse; notab: the caller knows the line holds no tab; room:
  * the bytes that can be read from s */
 static inline int
@@ -635,8 +651,7 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 	if (!notab && memchr(s, '\t', n)) {
 		k = scan(s, n, t, 1, &nw, &wt);
 	} else {
-		if (fmt->quick && (n >= 2 && n <= 127 && room >= 136 ? quickshort(fmt, s, n, r) :
-		    quick(fmt, s, n, r)) == FL_FLOW)
+		if (fmt->quick && fast(fmt, s, n, room, r) == FL_FLOW)
 			return FL_FLOW;
 		k = scan(s, n, t, 0, &nw, &wt);
 	}
@@ -725,13 +740,8 @@ fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim
 			n = (size_t)(nl - l);
 			if (n == 0 || l[n - 1] == '\r')
 				break;
-			/* a short line with room after it: quickshort */
-			if (n >= 2 && n <= 127 && pos + 136 <= avail) {
-				if (quickshort(fmt, l, n, &r) != FL_FLOW)
-					break;
-			} else if (quick(fmt, l, n, &r) != FL_FLOW) {
+			if (fast(fmt, l, n, avail - pos, &r) != FL_FLOW)
 				break;
-			}
 			keys[k++] = (uint32_t)r.proto << 16 | r.port;
 			pos += n + 1;
 		}
