@@ -4,6 +4,22 @@
 
 #include "flow.h"
 
+/* FL_CLONES -- the fast paths compiled twice where the compiler and the C
+ * library can pick a copy when the program starts (GNU ifunc): once for
+ * the baseline instruction set, once with AVX2, where the loops over a
+ * line's bytes take 32 bytes at a time. The C is the same; with
+ * FL_NO_BUILTIN (the sanitizer build, so the tests run both) only the
+ * baseline copy is made. FL_INLINE puts a function whole into each copy. */
+#if defined(__x86_64__) && defined(__GLIBC__) && !defined(FL_NO_BUILTIN) && \
+    ((defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 6) || \
+    (defined(__clang__) && __clang_major__ >= 14))
+#define FL_CLONES __attribute__((target_clones("avx2", "default")))
+#define FL_INLINE inline __attribute__((always_inline))
+#else
+#define FL_CLONES
+#define FL_INLINE inline
+#endif
+
 /* the version 2 default format */
 static const char *const v2[] = {
 	"version", "account-id", "interface-id", "srcaddr", "dstaddr",
@@ -634,7 +650,7 @@ fast(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_r
 
 /* parse -- fl_parse; notab: the caller knows the line holds no tab; room:
  * the bytes that can be read from s */
-static inline int
+static FL_INLINE int
 parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
     struct fl_rec *r)
 {
@@ -720,12 +736,9 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 	return FL_FLOW;
 }
 
-/* fl_quick_lines -- the plain flow lines at the start of s (avail bytes,
- * no tab among them), each ended by a newline and starting before lim: their
- * keys (protocol << 16 | port) into keys, at most max of them. Stops at the
- * first line the fast path cannot decide; *used is the bytes taken. */
-size_t
-fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
+/* quicklines -- fl_quick_lines, in its copies (FL_CLONES) */
+static FL_CLONES size_t
+quicklines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
     uint32_t *keys, size_t max, size_t *used)
 {
 	static struct fl_rec r;
@@ -750,6 +763,17 @@ fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim
 	return k;
 }
 
+/* fl_quick_lines -- the plain flow lines at the start of s (avail bytes,
+ * no tab among them), each ended by a newline and starting before lim: their
+ * keys (protocol << 16 | port) into keys, at most max of them. Stops at the
+ * first line the fast path cannot decide; *used is the bytes taken. */
+size_t
+fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
+    uint32_t *keys, size_t max, size_t *used)
+{
+	return quicklines(fmt, s, avail, lim, keys, max, used);
+}
+
 /* fl_parse -- classify one line (without its newline) and take its key;
  * r->f and r->fn are set for the key, the status and the -f fields */
 int
@@ -758,11 +782,18 @@ fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	return parse(fmt, s, n, 0, 0, r);
 }
 
+/* parsenotab -- fl_parse_notab, in its copies (FL_CLONES) */
+static FL_CLONES int
+parsenotab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
+{
+	return parse(fmt, s, n, 1, room, r);
+}
+
 /* fl_parse_notab -- fl_parse on a line the caller knows has no tab, with
  * room bytes readable from s (the line, its newline and what follows it in
  * the buffer): with 136 or more a short line takes quickshort */
 int
 fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
 {
-	return parse(fmt, s, n, 1, room, r);
+	return parsenotab(fmt, s, n, room, r);
 }
