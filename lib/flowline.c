@@ -505,15 +505,26 @@ takekey(const struct fl_fmt *fmt, const char *s, size_t n, size_t p, int wide, s
 	return FL_FLOW;
 }
 
+/* notplain -- first bytes the fast paths leave to the full parser: a
+ * blank, a comment, a header (version or $) */
+static const unsigned char notplain[256] = {
+	[' '] = 1, ['\t'] = 1, ['#'] = 1, ['$'] = 1, ['v'] = 1, ['V'] = 1,
+};
+
 /* plainedges -- what the fast paths ask of a line's ends: a first byte
  * that starts no comment, header or blank, and "OK" as its last field
- * when the format has log-status (last) */
+ * when the format has log-status (last), else a last byte not a space */
 static inline int
 plainedges(const struct fl_fmt *fmt, const char *s, size_t n)
 {
-	if (n == 0 || s[0] == ' ' || s[0] == '#' || s[0] == '$' || (s[0] | 0x20) == 'v')
+	uint32_t e;
+
+	if (n < 4 || notplain[(unsigned char)s[0]])
 		return 0;
-	return fmt->status < 0 || (n >= 3 && s[n - 1] == 'K' && s[n - 2] == 'O' && s[n - 3] == ' ');
+	if (fmt->status < 0)
+		return s[n - 1] != ' ';
+	memcpy(&e, s + n - 4, 4);
+	return e >> 8 == (' ' | 'O' << 8 | 'K' << 16);
 }
 
 /* quick -- the fast path for a plain flow line: single spaces around the
@@ -614,7 +625,7 @@ quickshort(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	uint64_t m = 0;
 	int i, k, t = fmt->dstport;
 
-	if (!plainedges(fmt, s, n) || s[n - 1] == ' ')
+	if (!plainedges(fmt, s, n))
 		return -1;
 	for (i = 0; i < 128; i++) {
 		unsigned char x = (u[i] == ' ') & in[i], y = (u[i + 1] == ' ') & in[i + 1];
