@@ -97,12 +97,15 @@ line(const struct fl_fmt *fmt, const struct fl_rec *r)
 static inline void
 count(unsigned proto, unsigned port)
 {
-	if (!bykey[proto]) {
+	if (!bykey[proto])
 		bykey[proto] = ecalloc(65536, sizeof(uint16_t));
-		bykeyhi[proto] = ecalloc(65536, sizeof(uint64_t));
-	}
-	if (++bykey[proto][port] == 0)
+	if (++bykey[proto][port] == 0) {
+		/* the high part only once a count passes 65535: untouched
+		 * pages cost nothing, read ones a page fault each */
+		if (!bykeyhi[proto])
+			bykeyhi[proto] = ecalloc(65536, sizeof(uint64_t));
 		bykeyhi[proto][port] += 65536;
+	}
 }
 
 /* emit -- one flow: printed, or counted, or its measure summed */
@@ -154,12 +157,13 @@ printcounts(void)
 	for (proto = 0; proto < 256; proto++) {
 		if (!bykey[proto])
 			continue;
+		const uint64_t *hi = bykeyhi[proto];
 		for (port = 0; port < 65536; port++) {
-			uint64_t c = bykeyhi[proto][port];
+			uint64_t c = hi ? hi[port] : 0;
+			if (!bykey[proto][port] && !c)
+				continue;
 			if (base.measname == NULL)
 				c += bykey[proto][port];
-			if (!bykey[proto][port] && !bykeyhi[proto][port])
-				continue;
 			n = (size_t)(putkey(key, port, proto) - key);
 			if (unsorted) {
 				key[n++] = '\t';
