@@ -9,6 +9,19 @@ fl_udec(const char *s, size_t n, uint64_t max, uint64_t *out)
 
 	if (n == 0)
 		return -1;
+	if (n <= 19) {
+		/* below 10^19: no overflow in 64 bits, one test at the end */
+		for (i = 0; i < n; i++) {
+			unsigned d = (unsigned char)s[i] - '0';
+			if (d > 9)
+				return -1;
+			v = v * 10 + d;
+		}
+		if (v > max)
+			return -1;
+		*out = v;
+		return 0;
+	}
 	for (i = 0; i < n; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 		if (d > 9 || d > max)

@@ -118,9 +118,15 @@ nameeq(const char *a, const char *s, size_t n)
 int
 fl_proto_parse(const char *s, size_t n)
 {
+	/* the last keyword found, as it was written: tables repeat a few */
+	static char last[21];
+	static size_t lastn;
+	static int lastnum;
 	uint64_t v;
 	unsigned i;
 
+	if (n != 0 && n == lastn && memcmp(s, last, n) == 0)
+		return lastnum;
 	if (fl_udec(s, n, 255, &v) == 0)
 		return (int)v;
 	if (!ready)
@@ -128,7 +134,11 @@ fl_proto_parse(const char *s, size_t n)
 	if (n == 0 || n > 20)
 		return -1;
 	for (i = namehash(s, n) & 511; byname[i]; i = (i + 1) & 511)
-		if (nameeq(byname[i], s, n))
-			return bynum[i];
+		if (nameeq(byname[i], s, n)) {
+			memcpy(last, s, n);
+			lastn = n;
+			lastnum = bynum[i];
+			return lastnum;
+		}
 	return -1;
 }
