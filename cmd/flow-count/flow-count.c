@@ -41,6 +41,7 @@ static const char *pendname;
 static struct {
 	unsigned char *lo;       /* 65536 counts up to 255 */
 	uint64_t *hi;            /* 65536 counts beside, once one is needed */
+	uint64_t *inhi;          /* 65536 bits: the key has a count in hi */
 	uint64_t *zero;          /* 65536 bits: -s summed 0 into a new key */
 } direct[256];
 static uint64_t blk[256][NBLK / 64];  /* bits: the block of ports has a key */
@@ -176,19 +177,27 @@ portproto(const char *s, size_t n, unsigned *port, unsigned *proto)
 	return 0;
 }
 
+/* inhi -- whether the key has a count in hi: a bit, so that hi is read
+ * only where it was written (a read of an untouched page faults too) */
+static int
+inhi(unsigned proto, unsigned port)
+{
+	return direct[proto].inhi && (direct[proto].inhi[port / 64] >> (port % 64) & 1);
+}
+
 static uint64_t
 dcount(unsigned proto, unsigned port)
 {
 	uint64_t v = direct[proto].lo[port];
 
-	return direct[proto].hi ? v + direct[proto].hi[port] : v;
+	return inhi(proto, port) ? v + direct[proto].hi[port] : v;
 }
 
 /* isnew -- whether the key whose byte is 0 has no row yet */
 static int
 isnew(unsigned proto, unsigned port)
 {
-	if (direct[proto].hi && direct[proto].hi[port])
+	if (inhi(proto, port))
 		return 0;
 	return !direct[proto].zero || !(direct[proto].zero[port / 64] >> (port % 64) & 1);
 }
@@ -216,8 +225,11 @@ carry(const char *name, uint64_t lineno, unsigned proto, unsigned port, unsigned
 {
 	uint64_t *h;
 
-	if (!direct[proto].hi)
+	if (!direct[proto].hi) {
 		direct[proto].hi = ecalloc(65536, sizeof(uint64_t));
+		direct[proto].inhi = ecalloc(65536 / 64, sizeof(uint64_t));
+	}
+	direct[proto].inhi[port / 64] |= (uint64_t)1 << (port % 64);
 	h = &direct[proto].hi[port];
 	if (v > UINT64_MAX - lo - *h)
 		fl_die(1, "%s:%llu: count overflows 64 bits", name, (unsigned long long)lineno);
@@ -288,6 +300,7 @@ freedirect(void)
 	for (p = 0; p < 256; p++) {
 		free(direct[p].lo);
 		free(direct[p].hi);
+		free(direct[p].inhi);
 		free(direct[p].zero);
 		memset(&direct[p], 0, sizeof(direct[p]));
 		memset(blk[p], 0, sizeof(blk[p]));
@@ -345,7 +358,7 @@ mapdirect(void)
  * of the count that are not all the same orders them. A count of 2^40 or
  * more takes the map. */
 #define CBITS 40
-#define OBUF (1024 * 1024)
+#define OBUF (256 * 1024)
 static unsigned char byrank[256];
 static unsigned np, nsure;       /* protocols with rows; of them not 3pc-like */
 static unsigned char (*above)[256];   /* [u - nsure][x]: name u < name x by bytes */
