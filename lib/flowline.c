@@ -752,7 +752,7 @@ static FL_CLONES size_t
 quicklines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
     uint32_t *keys, size_t max, size_t *used)
 {
-	static struct fl_rec r;
+	struct fl_rec r;        /* only the key is kept: the rest of its stores go */
 	size_t pos = 0, k = 0;
 
 	if (fmt->quick && littleendian()) {
