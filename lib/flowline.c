@@ -295,6 +295,24 @@ fieldlen(const char *s, size_t n, size_t p)
 	return e - p;
 }
 
+/* digitbytes -- 0x80 in each byte of x that is a decimal digit */
+static inline uint64_t
+digitbytes(uint64_t x)
+{
+	return ((x & L7) + 0x5050505050505050ULL) & ~((x & L7) + 0x4646464646464646ULL) & ~x & HI;
+}
+
+/* decvalue -- the value of the k (1..7) decimal digits that start x */
+static inline uint64_t
+decvalue(uint64_t x, size_t k)
+{
+	uint64_t v = (x - 0x3030303030303030ULL) << (8 * (8 - k));
+
+	v = v * 10 + (v >> 8);
+	return (((v & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32))) +
+	    (((v >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >> 32;
+}
+
 /* num -- the decimal field at s+p: 0 and its value and length, or -1 when
  * it is not a short run of digits ended by a blank or the line's end (the
  * caller then looks at it byte by byte). Eight bytes at once; numat with
@@ -303,21 +321,17 @@ fieldlen(const char *s, size_t n, size_t p)
 static inline int
 numat(const char *s, size_t n, size_t p, int wide, uint64_t *val, size_t *len)
 {
-	uint64_t x, d, v;
+	uint64_t x, d;
 	size_t k;
 
 	x = wide || p + 8 <= n ? load8(s + p) : tailword(s, n, p);
-	d = ((x & L7) + 0x5050505050505050ULL) & ~((x & L7) + 0x4646464646464646ULL) & ~x & HI;
+	d = digitbytes(x);
 	k = lowbyte(~d & HI);
 	if (d == HI || k == 0)
 		return -1;
 	if (p + k < n && s[p + k] != ' ' && s[p + k] != '\t')
 		return -1;
-	v = (x - 0x3030303030303030ULL) << (8 * (8 - k));
-	v = v * 10 + (v >> 8);
-	v = (((v & 0x000000ff000000ffULL) * (100 + (1000000ULL << 32))) +
-	    (((v >> 16) & 0x000000ff000000ffULL) * (1 + (10000ULL << 32)))) >> 32;
-	*val = v;
+	*val = decvalue(x, k);
 	*len = k;
 	return 0;
 }
@@ -475,34 +489,66 @@ spacestarts(uint64_t x, uint64_t *prev)
 	return st;
 }
 
-/* takekey -- the end of the fast paths: the dstport at s+p and the
- * protocol after it, digits only and in range; the key, the status (the
- * last field, "OK") and the field count into r. Returns FL_FLOW, or -1 to
- * let the full parser decide. wide: numat may read past the line's end. */
+/* setkey -- the end of the fast paths: the key, dstport at s+p (plen
+ * bytes) and protocol at s+q (qlen), the status (the last field, "OK") and
+ * the field count into r. Returns FL_FLOW. */
 static inline int
-takekey(const struct fl_fmt *fmt, const char *s, size_t n, size_t p, int wide, struct fl_rec *r)
+setkey(const struct fl_fmt *fmt, const char *s, size_t n, size_t p, size_t plen, uint64_t port,
+    size_t q, size_t qlen, uint64_t proto, struct fl_rec *r)
 {
-	uint64_t v;
-	size_t q, len;
 	int t = fmt->dstport;
 
-	if (numat(s, n, p, wide, &v, &len) < 0 || v > 65535)
-		return -1;
-	r->port = (unsigned)v;
+	r->port = (unsigned)port;
 	r->f[t] = s + p;
-	r->fn[t] = len;
-	q = p + len + 1;                /* s[p + len] is the space after dstport */
-	if (q >= n || s[q] == ' ' || numat(s, n, q, wide, &v, &len) < 0 || v > 255)
-		return -1;
-	r->proto = (unsigned)v;
+	r->fn[t] = plen;
+	r->proto = (unsigned)proto;
 	r->f[t + 1] = s + q;
-	r->fn[t + 1] = len;
+	r->fn[t + 1] = qlen;
 	if (fmt->status >= 0) {
 		r->f[fmt->status] = s + n - 2;
 		r->fn[fmt->status] = 2;
 	}
 	r->nf = fmt->nfields;
 	return FL_FLOW;
+}
+
+/* takekey -- the key of a plain line whose dstport starts at s+p: it and
+ * the protocol after it digits only and in range, else -1 to let the full
+ * parser decide. wide: numat may read past the line's end. */
+static inline int
+takekey(const struct fl_fmt *fmt, const char *s, size_t n, size_t p, int wide, struct fl_rec *r)
+{
+	uint64_t port, proto;
+	size_t q, plen, qlen;
+
+	if (numat(s, n, p, wide, &port, &plen) < 0 || port > 65535)
+		return -1;
+	q = p + plen + 1;               /* s[p + plen] is the space after dstport */
+	if (q >= n || s[q] == ' ' || numat(s, n, q, wide, &proto, &qlen) < 0 || proto > 255)
+		return -1;
+	return setkey(fmt, s, n, p, plen, port, q, qlen, proto, r);
+}
+
+/* boundkey -- takekey where the spaces after dstport (e1) and after the
+ * protocol (e2) are known, single spaces (neither field empty), and eight
+ * bytes can be read from each field's start */
+static inline int
+boundkey(const struct fl_fmt *fmt, const char *s, size_t n, size_t p, size_t e1, size_t e2,
+    struct fl_rec *r)
+{
+	size_t plen = e1 - p, qlen = e2 - e1 - 1;
+	uint64_t x = load8(s + p), y = load8(s + e1 + 1), port, proto;
+
+	if (plen > 7 || qlen > 7)
+		return -1;
+	if ((~digitbytes(x) & HI & ((1ULL << (8 * plen)) - 1)) |
+	    (~digitbytes(y) & HI & ((1ULL << (8 * qlen)) - 1)))
+		return -1;
+	port = decvalue(x, plen);
+	proto = decvalue(y, qlen);
+	if (port > 65535 || proto > 255)
+		return -1;
+	return setkey(fmt, s, n, p, plen, port, e1 + 1, qlen, proto, r);
 }
 
 /* notplain -- first bytes the fast paths leave to the full parser: a
@@ -611,27 +657,32 @@ ctz(uint64_t m)
 #endif
 }
 
-/* quickshort -- quick for a line of 2..127 bytes with 136 bytes readable
- * from s. Its spaces are marked, counted, and two in a row looked for by a
- * loop of fixed length over bytes, which compilers turn into vector code;
- * with single spaces and none first or last, the fields are the spaces plus
- * one. Field t starts after the t-th space, found in a bit mask of the
- * spaces of bytes 32..95 (it is there in the usual records). */
+/* quickshort -- quick for a line of 32..127 bytes with 136 bytes readable
+ * from s. A loop of fixed length over bytes, which compilers turn into
+ * vector code, marks the spaces of all 128 bytes, and counts those of the
+ * line and the pairs in a row among them: with single spaces and none
+ * first or last, the fields are the spaces plus one. Field t starts after
+ * the t-th space, found in a bit mask of the spaces of bytes 32..95 (it is
+ * there in the usual records); the next two spaces end dstport and
+ * protocol, so the two numbers are read side by side. The marks are not cut
+ * at the line's end, so that the key does not wait for the line's length:
+ * marks past the end are the next line's, after all of this line's. */
 static inline int
 quickshort(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 {
 	const unsigned char *u = (const unsigned char *)s, *in = lead + 128 - n;
 	unsigned char a[128], cnt = 0, dbl = 0, c32 = 0;
-	uint64_t m = 0;
+	uint64_t m = 0, m1, m2;
+	size_t p;
 	int i, k, t = fmt->dstport;
 
 	if (!plainedges(fmt, s, n))
 		return -1;
 	for (i = 0; i < 128; i++) {
-		unsigned char x = (u[i] == ' ') & in[i], y = (u[i + 1] == ' ') & in[i + 1];
+		unsigned char x = u[i] == ' ', y = u[i + 1] == ' ';
 		a[i] = x;
-		cnt += x;
-		dbl |= x & y;
+		cnt += x & in[i];
+		dbl |= x & y & in[i + 1];
 	}
 	if (dbl || cnt + 1 != fmt->nfields)
 		return -1;
@@ -646,15 +697,22 @@ quickshort(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 		m &= m - 1;
 	if (m == 0)
 		return quick(fmt, s, n, r);
-	return takekey(fmt, s, n, (size_t)(32 + ctz(m) + 1), 1, r);
+	p = (size_t)(32 + ctz(m) + 1);
+	m1 = m & (m - 1);
+	m2 = m1 & (m1 - 1);
+	/* protocol the last field, or its end past byte 95: numat finds it */
+	if (m1 == 0 || m2 == 0 || (size_t)(32 + ctz(m2)) >= n)
+		return takekey(fmt, s, n, p, 1, r);
+	return boundkey(fmt, s, n, p, (size_t)(32 + ctz(m1)), (size_t)(32 + ctz(m2)), r);
 }
 
 /* fast -- the fast path for a line without a tab and room bytes readable
- * from s: quickshort for a short line with room after it, else quick */
+ * from s: quickshort for a line of 32..127 bytes with room after it (in a
+ * shorter one the first 32 bytes hold the next line's spaces), else quick */
 static inline int
 fast(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
 {
-	if (n >= 2 && n <= 127 && room >= 136)
+	if (n >= 32 && n <= 127 && room >= 136)
 		return quickshort(fmt, s, n, r);
 	return quick(fmt, s, n, r);
 }
