@@ -6,14 +6,15 @@
 
 /* FL_CLONES -- the fast paths compiled twice where the compiler and the C
  * library can pick a copy when the program starts (GNU ifunc): once for
- * the baseline instruction set, once with AVX2, where the loops over a
- * line's bytes take 32 bytes at a time. The C is the same; with
- * FL_NO_BUILTIN (the sanitizer build, so the tests run both) only the
- * baseline copy is made. FL_INLINE puts a function whole into each copy. */
+ * the baseline instruction set, once for x86-64-v3 (AVX2, BMI1/2, POPCNT,
+ * ...), where the loops over a line's bytes take 32 bytes at a time and bit
+ * tricks are single instructions. The C is the same; with FL_NO_BUILTIN
+ * (the sanitizer build, so the tests run both) only the baseline copy is
+ * made. FL_INLINE puts a function whole into each copy. */
 #if defined(__x86_64__) && defined(__GLIBC__) && !defined(FL_NO_BUILTIN) && \
-    ((defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 6) || \
+    ((defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12) || \
     (defined(__clang__) && __clang_major__ >= 14))
-#define FL_CLONES __attribute__((target_clones("avx2", "default")))
+#define FL_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #define FL_INLINE inline __attribute__((always_inline))
 #else
 #define FL_CLONES
