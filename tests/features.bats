@@ -632,6 +632,9 @@ $USAGE_PARSE" "$stderr"
 	same_text "" "$stderr"
 	run -0 --separate-stderr flow-parse -c wrap.log wrap.log
 	same_text "$(printf '443\ttcp\t140000\n53\tudp\t131072\n80\ttcp\t131070\n22\ttcp\t2')" "$output"
+	# -u: the same rows in port order, protocol by protocol
+	run -0 --separate-stderr flow-parse -c -u wrap.log
+	same_text "$(printf '22\ttcp\t1\n80\ttcp\t65535\n443\ttcp\t70000\n53\tudp\t65536')" "$output"
 }
 
 ###########################################################################

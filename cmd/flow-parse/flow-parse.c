@@ -20,6 +20,7 @@ static int unsorted;                 /* -u: -c rows unsorted, for flow-count -s 
  * count adds 65536 to the wide table beside it */
 static uint16_t *bykey[256];
 static uint64_t *bykeyhi[256];
+static uint64_t *hibits[256];        /* -c: a bit for each port with a wrap */
 static struct fl_map byline;         /* -c with -f: whole output lines */
 static char *scratch;
 static int progfd = -1;              /* -p: bytes done, rewritten as we go */
@@ -100,11 +101,15 @@ count(unsigned proto, unsigned port)
 	if (!bykey[proto])
 		bykey[proto] = ecalloc(65536, sizeof(uint16_t));
 	if (++bykey[proto][port] == 0) {
-		/* the high part only once a count passes 65535: untouched
-		 * pages cost nothing, read ones a page fault each */
-		if (!bykeyhi[proto])
+		/* the high part only once a count passes 65535, and read
+		 * only where a bit says it was written: untouched pages cost
+		 * nothing, read ones a page fault each */
+		if (!bykeyhi[proto]) {
 			bykeyhi[proto] = ecalloc(65536, sizeof(uint64_t));
+			hibits[proto] = ecalloc(65536 / 64, sizeof(uint64_t));
+		}
 		bykeyhi[proto][port] += 65536;
+		hibits[proto][port / 64] |= (uint64_t)1 << (port % 64);
 	}
 }
 
@@ -143,39 +148,61 @@ emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_
 	fl_put(scratch, n + 1);
 }
 
+/* countrow -- the row of one key of the -c tables, if it was seen */
+static void
+countrow(unsigned proto, unsigned port, const uint16_t *lo, const uint64_t *hi, const uint64_t *hb)
+{
+	char key[32];
+	uint64_t c = lo[port];
+	size_t n;
+
+	if (base.measname != NULL)
+		c = c ? hi[port] : 0;
+	else if (hb && (hb[port / 64] >> (port % 64) & 1))
+		c += hi[port];
+	if (!lo[port] && !c)
+		return;
+	n = (size_t)(putkey(key, port, proto) - key);
+	if (unsorted) {
+		key[n++] = '\t';
+		fl_put(key, n);
+		fl_putu(c);
+		fl_putc('\n');
+	} else {
+		*fl_map_get(&byline, key, n, 1) += c;
+	}
+}
+
 /* printcounts -- -c output, as flow-parse | flow-count would print it */
 static void
 printcounts(void)
 {
-	char key[32];
-	unsigned proto, port;
+	unsigned proto, port, b, j;
 	uint64_t *v;
 	const char *k;
 	size_t n, pos = 0;
 
-	/* -u: the rows straight out, no sort; else into the map, sorted */
+	/* -u: the rows straight out, no sort; else into the map, sorted.
+	 * Ports go 64 at a time, a group without a count skipped whole
+	 * (with -m a key's bykey is 1, its sum in bykeyhi) */
 	for (proto = 0; proto < 256; proto++) {
-		if (!bykey[proto])
+		const uint16_t *lo = bykey[proto];
+		const uint64_t *hi = bykeyhi[proto], *hb = hibits[proto];
+		if (!lo)
 			continue;
-		const uint64_t *hi = bykeyhi[proto];
-		for (port = 0; port < 65536; port++) {
-			uint64_t c = hi ? hi[port] : 0;
-			if (!bykey[proto][port] && !c)
-				continue;
-			if (base.measname == NULL)
-				c += bykey[proto][port];
-			n = (size_t)(putkey(key, port, proto) - key);
-			if (unsorted) {
-				key[n++] = '\t';
-				fl_put(key, n);
-				fl_putu(c);
-				fl_putc('\n');
-			} else {
-				*fl_map_get(&byline, key, n, 1) += c;
+		for (b = 0; b < 65536; b += 64) {
+			uint64_t any = hb ? hb[b / 64] : 0, w;
+			for (j = 0; j < 64; j += 4) {
+				memcpy(&w, lo + b + j, 8);
+				any |= w;
 			}
+			if (any)
+				for (port = b; port < b + 64; port++)
+					countrow(proto, port, lo, hi, hb);
 		}
 		free(bykey[proto]);
 		free(bykeyhi[proto]);
+		free(hibits[proto]);
 	}
 	if (!unsorted) {
 		fl_map_print(&byline, UINT64_MAX);
