@@ -81,6 +81,8 @@ void fl_map_print(struct fl_map *m, uint64_t limit);
 void fl_put(const void *p, size_t n);
 void fl_putc(int c);
 void fl_putu(uint64_t v);
+/* fl_putjoin -- a, the byte sep, b and a newline */
+void fl_putjoin(const void *a, size_t an, int sep, const void *b, size_t bn);
 void fl_flush(void);
 void fl_finish(void);
 

@@ -61,6 +61,24 @@ fl_putc(int c)
 }
 
 void
+fl_putjoin(const void *a, size_t an, int sep, const void *b, size_t bn)
+{
+	if (an + bn + 2 > OUTSZ - olen) {
+		fl_put(a, an);
+		fl_putc(sep);
+		fl_put(b, bn);
+		fl_putc('\n');
+		return;
+	}
+	memcpy(obuf + olen, a, an);
+	olen += an;
+	obuf[olen++] = (char)sep;
+	memcpy(obuf + olen, b, bn);
+	olen += bn;
+	obuf[olen++] = '\n';
+}
+
+void
 fl_putu(uint64_t v)
 {
 	if (olen + 24 > OUTSZ)

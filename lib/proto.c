@@ -125,8 +125,12 @@ fl_proto_parse(const char *s, size_t n)
 	uint64_t v;
 	unsigned i;
 
-	if (n != 0 && n == lastn && memcmp(s, last, n) == 0)
-		return lastnum;
+	if (n != 0 && n == lastn) {
+		for (i = 0; i < n && s[i] == last[i]; i++)
+			;
+		if (i == n)
+			return lastnum;
+	}
 	if (fl_udec(s, n, 255, &v) == 0)
 		return (int)v;
 	if (!ready)

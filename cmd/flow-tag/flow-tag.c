@@ -62,14 +62,11 @@ tagline(const char *name, uint64_t line, const char *s, size_t n)
 		fl_linewarn(name, line, "protocol '%s' is unknown", fl_quote(rf, rn));
 		return;
 	}
-	tag = fl_lookup_get(&lk, (unsigned)port, (unsigned)proto, &tn);
-	fl_put(s, n);
-	fl_putc('\t');
-	if (tag)
-		fl_put(tag, tn);
-	else
-		fl_put("Untagged", 8);
-	fl_putc('\n');
+	if (!(tag = fl_lookup_get(&lk, (unsigned)port, (unsigned)proto, &tn))) {
+		tag = "Untagged";
+		tn = 8;
+	}
+	fl_putjoin(s, n, '\t', tag, tn);
 }
 
 static void
