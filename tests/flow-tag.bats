@@ -200,6 +200,15 @@ load test_helper
 	[ ! -s err ]
 }
 
+@test "flow-tag: megabytes of output, past the output buffer, row for row" {
+	awk 'BEGIN { print "dstport,protocol,tag"; for (p = 0; p < 65536; p += 3) printf "%d,tcp,t%d\n", p, p }' > lk.csv
+	awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "%d\ttcp\t%d\n", i % 65536, i }' > in
+	run -0 to_files flow-tag -l lk.csv in
+	awk -F '\t' '{ printf "%s\t%s\n", $0, ($1 % 3 == 0 ? "t" $1 : "Untagged") }' in > want
+	same_file want out
+	[ ! -s err ]
+}
+
 @test "flow-tag: missing lookup file -> exit 1, message names it" {
 	run -1 --separate-stderr flow-tag -l nosuch.csv < /dev/null
 	same_text 'flow-tag: nosuch.csv: No such file or directory' "$stderr"
