@@ -155,9 +155,6 @@ nameinit(void)
 static int
 portproto(const char *s, size_t n, unsigned *port, unsigned *proto)
 {
-	static char last[NAMEMAX];
-	static size_t lastn;
-	static unsigned lastp;
 	unsigned v = 0, d, h;
 	size_t i, ln;
 	const char *nm;
@@ -170,23 +167,9 @@ portproto(const char *s, size_t n, unsigned *port, unsigned *proto)
 	ln = n - i - 1;
 	if (ln == 0 || ln >= NAMEMAX)
 		return 0;
-	/* the last name found first: the rows of a table come protocol by
-	 * protocol, or mostly of a few */
-	if (ln == lastn) {
-		for (h = 0; h < ln && last[h] == nm[h]; h++)
-			;
-		if (h == ln) {
-			*proto = lastp;
-			*port = v;
-			return 1;
-		}
-	}
 	for (h = namehash(nm, ln); nslot[h].n; h = (h + 1) & (NSLOT - 1)) {
 		if (nslot[h].n == ln && memcmp(nslot[h].s, nm, ln) == 0) {
-			memcpy(last, nm, ln);
-			lastn = ln;
-			lastp = nslot[h].proto;
-			*proto = lastp;
+			*proto = nslot[h].proto;
 			*port = v;
 			return 1;
 		}
