@@ -10,15 +10,23 @@
  * ...), where the loops over a line's bytes take 32 bytes at a time and bit
  * tricks are single instructions. The C is the same; with FL_NO_BUILTIN
  * (the sanitizer build, so the tests run both) only the baseline copy is
- * made. FL_INLINE puts a function whole into each copy. */
+ * made. FL_INLINE puts a function whole into each copy; FL_FLATTEN inlines
+ * every call into a copied function (gcc; clang refuses it beside
+ * target_clones, so there fl_parse_notab calls the baseline fast path). */
 #if defined(__x86_64__) && defined(__GLIBC__) && !defined(FL_NO_BUILTIN) && \
     ((defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12) || \
     (defined(__clang__) && __clang_major__ >= 14))
 #define FL_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #define FL_INLINE inline __attribute__((always_inline))
+#ifdef __clang__
+#define FL_FLATTEN
+#else
+#define FL_FLATTEN __attribute__((flatten))
+#endif
 #else
 #define FL_CLONES
 #define FL_INLINE inline
+#define FL_FLATTEN
 #endif
 
 /* the version 2 default format */
@@ -852,8 +860,9 @@ fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	return parse(fmt, s, n, 0, 0, r);
 }
 
-/* parsenotab -- fl_parse_notab, in its copies (FL_CLONES) */
-static FL_CLONES int
+/* parsenotab -- fl_parse_notab, in its copies (FL_CLONES), with the fast
+ * path inlined whole (FL_FLATTEN) so that it is in each copy too */
+static FL_CLONES FL_FLATTEN int
 parsenotab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
 {
 	return parse(fmt, s, n, 1, room, r);
