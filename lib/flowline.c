@@ -716,8 +716,9 @@ quickshort(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 }
 
 /* fast -- the fast path for a line without a tab and room bytes readable
- * from s: quickshort for a line of 32..127 bytes with room after it (in a
- * shorter one the first 32 bytes hold the next line's spaces), else quick */
+ * from s: quickshort for a line of 32..127 bytes with room after it, else
+ * quick (in a shorter line field t starts before byte 32, where quickshort
+ * would hand it to quick after its loop) */
 static inline int
 fast(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
 {

@@ -177,29 +177,28 @@ portproto(const char *s, size_t n, unsigned *port, unsigned *proto)
 	return 0;
 }
 
-/* inhi -- whether the key has a count in hi: a bit, so that hi is read
- * only where it was written (a read of an untouched page faults too) */
+/* bitat -- the bit of a port in a table of 65536 bits, 0 without one */
 static int
-inhi(unsigned proto, unsigned port)
+bitat(const uint64_t *bits, unsigned port)
 {
-	return direct[proto].inhi && (direct[proto].inhi[port / 64] >> (port % 64) & 1);
+	return bits && (bits[port / 64] >> (port % 64) & 1);
 }
 
+/* dcount -- a key's count: hi is read only where inhi says it was written
+ * (a read of an untouched page faults too) */
 static uint64_t
 dcount(unsigned proto, unsigned port)
 {
 	uint64_t v = direct[proto].lo[port];
 
-	return inhi(proto, port) ? v + direct[proto].hi[port] : v;
+	return bitat(direct[proto].inhi, port) ? v + direct[proto].hi[port] : v;
 }
 
 /* isnew -- whether the key whose byte is 0 has no row yet */
 static int
 isnew(unsigned proto, unsigned port)
 {
-	if (inhi(proto, port))
-		return 0;
-	return !direct[proto].zero || !(direct[proto].zero[port / 64] >> (port % 64) & 1);
+	return !bitat(direct[proto].inhi, port) && !bitat(direct[proto].zero, port);
 }
 
 static void
@@ -606,7 +605,7 @@ directprint(uint64_t limit)
 			for (a = 0; a < na; a++) {
 				p = byrank[act[a]];
 				v = dcount(p, port);
-				z = direct[p].zero ? direct[p].zero[port / 64] >> (port % 64) & 1 : 0;
+				z = (uint64_t)bitat(direct[p].zero, port);
 				m = -(uint64_t)(v != 0 || z);
 				x = (((uint64_t)1 << CBITS) - 1 - v) << 24 | (uint64_t)port << 8 | act[a];
 				it[n] = x;

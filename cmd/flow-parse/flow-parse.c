@@ -148,6 +148,16 @@ emit(const struct fl_fmt *fmt, const struct fl_rec *r, const char *name, uint64_
 	fl_put(scratch, n + 1);
 }
 
+/* putcount -- a -c row: key, TAB, count */
+static void
+putcount(const char *k, size_t n, uint64_t v)
+{
+	fl_put(k, n);
+	fl_putc('\t');
+	fl_putu(v);
+	fl_putc('\n');
+}
+
 /* countrow -- the row of one key of the -c tables, if it was seen */
 static void
 countrow(unsigned proto, unsigned port, const uint16_t *lo, const uint64_t *hi, const uint64_t *hb)
@@ -163,14 +173,10 @@ countrow(unsigned proto, unsigned port, const uint16_t *lo, const uint64_t *hi, 
 	if (!lo[port] && !c)
 		return;
 	n = (size_t)(putkey(key, port, proto) - key);
-	if (unsorted) {
-		key[n++] = '\t';
-		fl_put(key, n);
-		fl_putu(c);
-		fl_putc('\n');
-	} else {
+	if (unsorted)
+		putcount(key, n, c);
+	else
 		*fl_map_get(&byline, key, n, 1) += c;
-	}
 }
 
 /* printcounts -- -c output, as flow-parse | flow-count would print it */
@@ -208,12 +214,8 @@ printcounts(void)
 		fl_map_print(&byline, UINT64_MAX);
 		return;
 	}
-	while (fl_map_next(&byline, &pos, &v, &k, &n)) {
-		fl_put(k, n);
-		fl_putc('\t');
-		fl_putu(*v);
-		fl_putc('\n');
-	}
+	while (fl_map_next(&byline, &pos, &v, &k, &n))
+		putcount(k, n, *v);
 }
 
 static void
