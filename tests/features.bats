@@ -502,6 +502,10 @@ flow-tag: t.csv:8: row 100-101,udp never applies: more specific or earlier rows 
 		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 443 256 1 100 1 1 ACCEPT OK"     # protocol too big
 		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 44x 6 1 100 1 1 ACCEPT OK"      # not a number
 		odd[++n] = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 443 6 1 100 1 1 ACCEPT NODATA"  # nodata
+		# the key swept across bytes 74..110: the space before dstport in
+		# the mask with the end of protocol in it or past it, or neither
+		for (e = 30; e <= 62; e++)
+			odd[++n] = "2 123456789012 eni-" pad("", e) " 10.0.0.1 10.0.0.2 40000 443 17 1 1 1 1 ACCEPT OK"
 		# 125..130 bytes: the bytes field padded
 		head = "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 8443 6 1 1"
 		tail = " 1620140761 1620140821 ACCEPT OK"
@@ -526,11 +530,32 @@ flow-tag: t.csv:8: row 100-101,udp never applies: more specific or earlier rows 
 	same_file full.err c.err
 	same_file full.out pipe.out
 	same_file full.err pipe.err
+	grep -qx '443	udp	132' c.out     # the sweep: 33 lines, 4 times each
 	# the leading-zero line is port 80 tcp; each long-enough 14-field line counts
 	grep -qx '80	tcp	4' c.out
 	grep -qx '8443	tcp	24' c.out
 	grep -q ": malformed: dstport '1234567' is not a number 0..65535" c.err
 	grep -q ': malformed: 15 fields, expected 14' c.err
+	# protocol the last field (no space after it but the next line's), and
+	# lines of 31 and 32 bytes, on each side of the short path's lower limit:
+	# the same counts as the full parser
+	awk 'BEGIN {
+		print "version account-id interface-id srcaddr dstaddr srcport dstport protocol"
+		for (i = 0; i < 40; i++) {
+			printf "2 1 e 1.1.1.1 2.2.2.2 4 %d 6\n", 1000 + i
+			printf "2 1 e 1.1.1.1 2.2.2.%d 4 %d 17\n", i % 10, 80 + i
+			printf "2 123456789012 eni-1a2b3c4d 10.0.0.1 10.0.0.2 40000 %d 6\n", i
+			printf "2 1 e 1.1.1.1 2.2.2.2 4000 5%d 6\n", i % 10
+			printf "2 1 e 1.1.1.1 2.2.2.2 40000 5%d 6\n", i % 10
+		}
+	}' > last.log
+	flow-parse -f dstport,protocol,version last.log 2> full.err | cut -f 1,2 | flow-count > full.out
+	flow-parse -c last.log > c.out 2> c.err
+	flow-parse last.log 2> pipe.err | flow-count > pipe.out
+	same_file full.out c.out
+	same_file full.out pipe.out
+	same_file full.err c.err
+	[ "$(awk -F '\t' '{ s += $3 } END { print s }' c.out)" -eq 200 ]
 }
 
 @test "flow-parse -c reads standard input and several files like the pipe" {
