@@ -1,0 +1,38 @@
+/* tally.h -- the one counting module: counts (or sums) per key, merged,
+ * printed in the one row order */
+#ifndef FL_TALLY_H
+#define FL_TALLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fl_tally;                     /* private */
+
+struct fl_tally *fl_tally_new(void);
+void fl_tally_free(struct fl_tally *t);
+
+/* fl_tally_keys -- add 1 to each of n keys protocol << 16 | port: the hot
+ * path of flow-parse -c (a direct table per protocol, indexed by port) */
+void fl_tally_keys(struct fl_tally *t, const uint32_t *keys, size_t n);
+
+/* fl_tally_add -- add v to the key (port, protocol number); 0, or -1 when
+ * the sum would pass 2^64 - 1 (nothing added). A key added with v = 0
+ * still gets a row. */
+int fl_tally_add(struct fl_tally *t, unsigned port, unsigned proto, uint64_t v);
+
+/* fl_tally_line -- add v to the key k (n bytes, TAB-separated fields, no
+ * newline), whatever it holds; a key "port<TAB>protocol name" as
+ * flow-parse prints it is the same key as fl_tally_add's. 0, or -1 on
+ * overflow (nothing added). */
+int fl_tally_line(struct fl_tally *t, const char *k, size_t n, uint64_t v);
+
+/* fl_tally_merge -- add every row of src to dst and empty src; 0, or -1
+ * on overflow */
+int fl_tally_merge(struct fl_tally *dst, struct fl_tally *src);
+
+/* fl_tally_print -- the rows "key<TAB>count\n" through fl_put (out.c), at
+ * most limit of them, by count descending, then key ascending (fl_keycmp);
+ * the tally is empty after */
+void fl_tally_print(struct fl_tally *t, uint64_t limit);
+
+#endif
