@@ -109,7 +109,35 @@ sametag(const struct fl_lookup *lk, const struct fl_row *r, const char *s, size_
 	return r->len == n && memcmp(lk->text + r->off, s, n) == 0;
 }
 
-/* header -- find the columns; -1 if one is missing */
+/* isheader -- a first row is a header unless its first field starts with
+ * a digit or *: then it is data, even a bad one (70000, 0x50, 8O) */
+static int
+isheader(const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	return n == 0 || (*s != '*' && (unsigned)(*s - '0') > 9);
+}
+
+/* blankrow -- a row of empty fields only (",," as spreadsheets write a
+ * blank line) */
+static int
+blankrow(const struct fl_csv *c)
+{
+	int i;
+
+	if (c->err)
+		return 0;
+	for (i = 0; i < c->nf && i < FL_CSV_MAXF; i++)
+		if (c->fn[i])
+			return 0;
+	return 1;
+}
+
+/* header -- find the columns; -1 if one is missing. port stands for
+ * dstport when there is no dstport column. */
 static int
 header(struct fl_csv *c, const char *name, int col[3])
 {
@@ -123,6 +151,12 @@ header(struct fl_csv *c, const char *name, int col[3])
 				col[i] = j;
 				break;
 			}
+		if (i == 0 && col[0] < 0)
+			for (j = 0; j < c->nf && j < FL_CSV_MAXF; j++)
+				if (colname("port", c->f[j], c->fn[j])) {
+					col[0] = j;
+					break;
+				}
 		if (col[i] < 0) {
 			fl_linewarn(name, c->lineno, "header has no '%s' column", want[i]);
 			return -1;
@@ -387,16 +421,17 @@ fl_lookup_load(struct fl_lookup *lk, char *buf, size_t n, const char *name)
 {
 	struct fl_csv c;
 	int col[3] = { 0, 1, 2 }, nf = 3, first = 1, linting = lk->lint;
-	unsigned lo, hi;
 
 	memset(lk, 0, sizeof(*lk));
 	lk->lint = linting;
 	fl_map_init(&lk->keys);
 	fl_csv_init(&c, buf, n);
 	while (fl_csv_next(&c)) {
+		if (blankrow(&c))
+			continue;
 		if (first) {
 			first = 0;
-			if (portspec(c.f[0], c.fn[0], &lo, &hi) < 0) {
+			if (isheader(c.f[0], c.fn[0])) {
 				if (header(&c, name, col) < 0) {
 					fl_map_free(&lk->keys);
 					return -1;

@@ -135,7 +135,7 @@ load test_helper
 	printf 'dstport,protocol,label\n80,tcp,web\n' > t1.csv
 	run -1 --separate-stderr flow-tag -l t1.csv < /dev/null
 	same_text "flow-tag: t1.csv:1: header has no 'tag' column" "$stderr"
-	printf '\357\273\277port,protocol,tag\r\n80,tcp,web\r\n' > t2.csv
+	printf '\357\273\277dst_port,protocol,tag\r\n80,tcp,web\r\n' > t2.csv
 	run -1 --separate-stderr flow-tag -l t2.csv < /dev/null
 	same_text "flow-tag: t2.csv:1: header has no 'dstport' column" "$stderr"
 	printf 'tag,dstport\nweb,80\n' > t3.csv
