@@ -1,6 +1,7 @@
 /* csv.c -- RFC 4180 records: quoted fields with "" for a quote, commas and
  * line ends inside quotes, CRLF or LF, blank lines skipped, blanks around
- * fields trimmed, a leading UTF-8 BOM ignored */
+ * fields trimmed, a leading UTF-8 BOM ignored. A record ends at LF or CRLF
+ * only: a CR elsewhere, quoted or not, is data. */
 #include <string.h>
 
 #include "flow.h"
@@ -68,7 +69,9 @@ fl_csv_next(struct fl_csv *c)
 
 	for (;;) {
 		char *q = p;
-		while (q < e && (isblank_(*q) || *q == '\r'))
+		while (q < e && isblank_(*q))
+			q++;
+		if (q < e && *q == '\r' && (q + 1 == e || q[1] == '\n'))
 			q++;
 		if (q == e) {
 			c->p = e;
@@ -94,7 +97,10 @@ fl_csv_next(struct fl_csv *c)
 			while (p < e && *p != ',' && *p != '\n')
 				p++;
 			fe = p;
-			while (fe > fs && (isblank_(fe[-1]) || fe[-1] == '\r'))
+			/* the CR of a CRLF (or of a last line); a lone CR is data */
+			if (fe > fs && fe[-1] == '\r' && (p == e || *p == '\n'))
+				fe--;
+			while (fe > fs && isblank_(fe[-1]))
 				fe--;
 		}
 		if (c->nf < FL_CSV_MAXF) {

@@ -97,3 +97,35 @@ tagged() {
 	same_text "$(printf '80\ttcp\tweb')" "$output"
 	same_text "flow-tag: t.csv:2: dstport '' is not a number 0..65535, a range N-M or *" "$stderr"
 }
+
+###########################################################################
+# Line ends, blanks and quotes
+
+@test "lookup: rows end at LF or CRLF (a last CR without LF too)" {
+	printf '80,tcp,web\r\n81,tcp,"q"\r\n82,tcp,lf\n83,tcp,z \r' > t.csv
+	run -0 to_files flow-tag -l t.csv < <(printf '80\ttcp\n81\ttcp\n82\ttcp\n83\ttcp\n')
+	printf '80\ttcp\tweb\n81\ttcp\tq\n82\ttcp\tlf\n83\ttcp\tz\n' > want
+	same_file want out
+	[ ! -s err ]
+}
+
+@test "lookup: a lone CR is data: it ends no row and is not trimmed as a blank" {
+	# one row of five fields, not two rows
+	printf '80,tcp,a\r81,tcp,b\n' > t.csv
+	run -0 --separate-stderr flow-tag -l t.csv < <(printf '80\ttcp\n81\ttcp\n')
+	same_text "$(printf '80\ttcp\tUntagged\n81\ttcp\tUntagged')" "$output"
+	same_text "flow-tag: t.csv:1: 5 fields, expected 3" "$stderr"
+	# the CR before CRLF belongs to the tag; one before a comma to the port;
+	# after a closing quote it is text; alone on a line it is a field
+	printf '80,tcp,web\r\r\n81\r,tcp,x\n82,tcp,"q"\r\r\n\r\r\n83,tcp,ok\n' > t.csv
+	run -0 to_files flow-tag -l t.csv < <(printf '80\ttcp\n81\ttcp\n82\ttcp\n83\ttcp\n')
+	printf '80\ttcp\tUntagged\n81\ttcp\tUntagged\n82\ttcp\tUntagged\n83\ttcp\tok\n' > want
+	same_file want out
+	cat > want <<-'EOF'
+	flow-tag: t.csv:1: tag contains a tab, CR or LF
+	flow-tag: t.csv:2: dstport '81\x0d' is not a number 0..65535, a range N-M or *
+	flow-tag: t.csv:3: text after closing quote
+	flow-tag: t.csv:4: 1 fields, expected 3
+	EOF
+	same_file want err
+}
