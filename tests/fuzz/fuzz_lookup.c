@@ -1,7 +1,9 @@
 /* fuzz_lookup -- the lookup table: fl_csv_next over a copy of the input
- * (checking that every field lies inside the buffer), then fl_lookup_load
- * on another copy (it unescapes in place), fl_lookup_get for a few keys,
- * fl_lookup_free. Messages go to /dev/null. */
+ * (checking that every field lies inside the buffer, and working out which
+ * records are blank, header or data as the SPEC says), then fl_lookup_load
+ * on another copy (it unescapes in place), fl_lookup_get for a few keys
+ * against a brute-force reference, fl_lookup_free. Messages go to
+ * /dev/null. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *quiet;
 
@@ -27,15 +30,57 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* what the SPEC makes of a table, worked out from its CSV records alone */
+struct ref {
+	int header;           /* 0 none, 1 with its columns, -1 lacking one */
+	uint64_t rows;        /* data rows: records neither blank nor header */
+};
+
+/* named -- does field f of c name want (any case)? */
+static int
+named(const struct fl_csv *c, int f, const char *want)
+{
+	size_t i;
+
+	if (c->fn[f] != strlen(want))
+		return 0;
+	for (i = 0; i < c->fn[f]; i++) {
+		int ch = (unsigned char)c->f[f][i];
+		if (ch >= 'A' && ch <= 'Z')
+			ch += 'a' - 'A';
+		if (ch != want[i])
+			return 0;
+	}
+	return 1;
+}
+
+static int
+hascol(const struct fl_csv *c, const char *want)
+{
+	int i;
+
+	for (i = 0; i < c->nf && i < FL_CSV_MAXF; i++)
+		if (named(c, i, want))
+			return 1;
+	return 0;
+}
+
+/* csvwalk -- fl_csv_next keeps its fields inside the buffer and its line
+ * numbers rising; and the reference: a record of empty fields only (and
+ * no CSV error) is blank; the first record that is not is a header unless
+ * its first field, after blanks, starts with a digit or * */
 static void
-csvwalk(char *buf, size_t n)
+csvwalk(char *buf, size_t n, struct ref *ref)
 {
 	struct fl_csv c;
 	uint64_t line = 0;
-	int i, recs = 0;
+	int i, recs = 0, first = 1;
 
+	memset(ref, 0, sizeof(*ref));
 	fl_csv_init(&c, buf, n);
 	while (fl_csv_next(&c)) {
+		const char *f0;
+		size_t k;
 		CHECK(c.lineno > line);
 		line = c.lineno;
 		CHECK(c.nextline >= c.lineno);
@@ -44,6 +89,21 @@ csvwalk(char *buf, size_t n)
 			CHECK(c.f[i] >= buf && c.f[i] + c.fn[i] <= buf + n);
 		CHECK(c.p >= buf && c.p <= buf + n);
 		CHECK(++recs <= (int)n + 1);
+		for (i = 0; i < c.nf && i < FL_CSV_MAXF && c.fn[i] == 0; i++)
+			;
+		if (!c.err && i == c.nf)
+			continue;
+		f0 = c.f[0];
+		for (k = 0; k < c.fn[0] && (f0[k] == ' ' || f0[k] == '\t'); k++)
+			;
+		if (first && !(k < c.fn[0] && ((f0[k] >= '0' && f0[k] <= '9') || f0[k] == '*'))) {
+			ref->header = (hascol(&c, "dstport") || hascol(&c, "port")) &&
+			    hascol(&c, "protocol") && hascol(&c, "tag") ? 1 : -1;
+			first = 0;
+			continue;
+		}
+		first = 0;
+		ref->rows++;
 	}
 	CHECK(c.p == buf + n);
 }
@@ -90,15 +150,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size ? size : 1);
 	struct fl_lookup lk;
+	struct ref ref;
 	size_t i;
+	int rc;
 
 	memcpy(buf, data, size);
-	csvwalk(buf, size);
+	csvwalk(buf, size, &ref);
 
 	memcpy(buf, data, size);
 	memset(&lk, 0, sizeof(lk));
 	lk.lint = size > 0 && (data[size - 1] & 1);
-	if (fl_lookup_load(&lk, buf, size, "fuzz.csv") == 0) {
+	rc = fl_lookup_load(&lk, buf, size, "fuzz.csv");
+	CHECK(rc == (ref.header < 0 ? -1 : 0));
+	if (rc == 0) {
+		CHECK(lk.rows == ref.rows);
 		CHECK(lk.nrow + lk.bad + lk.dups == lk.rows);
 		for (i = 0; i < lk.nrow; i++) {
 			const struct fl_row *r = &lk.row[i];
