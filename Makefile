@@ -18,9 +18,9 @@ PROGS = cmd/flow-parse/flow-parse cmd/flow-count/flow-count cmd/flow-tag/flow-ta
 MAN = cmd/flow-parse/flow-parse.1 cmd/flow-count/flow-count.1 cmd/flow-tag/flow-tag.1 \
 	cmd/flow-untagged/flow-untagged.1 flowtag.1
 LIBSRC = lib/err.c lib/mem.c lib/num.c lib/proto.c lib/hash.c lib/map.c lib/out.c \
-	lib/rd.c lib/flowline.c lib/csv.c lib/lookup.c lib/keycmp.c lib/count.c lib/each.c
+	lib/rd.c lib/fmt.c lib/record.c lib/split.c lib/csv.c lib/lookup.c lib/keycmp.c lib/count.c lib/each.c
 LIBOBJ = lib/err.o lib/mem.o lib/num.o lib/proto.o lib/hash.o lib/map.o lib/out.o \
-	lib/rd.o lib/flowline.o lib/csv.o lib/lookup.o lib/keycmp.o lib/count.o lib/each.o
+	lib/rd.o lib/fmt.o lib/record.o lib/split.o lib/csv.o lib/lookup.o lib/keycmp.o lib/count.o lib/each.o
 PROGSRC = cmd/flow-parse/flow-parse.c cmd/flow-count/flow-count.c cmd/flow-tag/flow-tag.c \
 	cmd/flow-untagged/flow-untagged.c
 

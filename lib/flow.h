@@ -153,7 +153,8 @@ typedef void fl_linefn(const char *name, uint64_t lineno, const char *s, size_t 
 typedef void fl_donefn(void);
 void fl_each(const char *name, size_t maxline, fl_linefn *fn, fl_donefn *done);
 
-/* flowline.c: AWS VPC flow log records */
+/* fmt.c and record.c: AWS VPC flow log records (the splitting behind them
+ * is lib-internal: split.c, split.h) */
 #define FL_MAXF 128
 #define FL_MAXSEL 64
 enum { FL_SKIP, FL_HEADER, FL_FLOW, FL_NODATA, FL_MALFORMED };
@@ -178,10 +179,12 @@ struct fl_rec {                      /* f/fn: see fl_parse */
 	int err;                         /* FL_E* for FL_MALFORMED */
 	int errfield;
 };
+/* fmt.c: the version 2 default, header lines, field names */
 void fl_fmt_default(struct fl_fmt *fmt);
 int fl_fmt_header(struct fl_fmt *fmt, const char *s, size_t n, const char **why);
 int fl_fmt_select(struct fl_fmt *fmt, const char **missing);
 int fl_field_known(const char *name, size_t n);
+/* record.c: the kind of one line, and its key */
 int fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r);
 int fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room,
     struct fl_rec *r);

@@ -1,5 +1,12 @@
-/* flowline.c -- one line of an AWS VPC flow log: header, comment, flow,
- * NODATA or malformed record */
+/* split.h -- inside lib/ only (fmt.c, record.c, split.c; never cmd/): a
+ * line's fields. The portable byte loop and the state of the last word scan
+ * live in split.c; the word-at-a-time fast paths are static inline here, so
+ * that they inline into record.c's parsers and into each of their copies
+ * (FL_CLONES), as they did when all of this was one file. */
+#ifndef SPLIT_H
+#define SPLIT_H
+
+#include <stdint.h>
 #include <string.h>
 
 #include "flow.h"
@@ -29,36 +36,30 @@
 #define FL_FLATTEN
 #endif
 
-/* the version 2 default format */
-static const char *const v2[] = {
-	"version", "account-id", "interface-id", "srcaddr", "dstaddr",
-	"srcport", "dstport", "protocol", "packets", "bytes", "start", "end",
-	"action", "log-status",
-};
+#define HI 0x8080808080808080ULL
+#define L7 0x7f7f7f7f7f7f7f7fULL
+#define ONES 0x0101010101010101ULL
+#define SP 0x2020202020202020ULL
+#define FASTWORDS 512
 
-/* every field name AWS documents for flow log records (versions 2 to 8) */
-static const char *const known[] = {
-	"version", "account-id", "interface-id", "srcaddr", "dstaddr",
-	"srcport", "dstport", "protocol", "packets", "bytes", "start", "end",
-	"action", "log-status", "vpc-id", "subnet-id", "instance-id",
-	"tcp-flags", "type", "pkt-srcaddr", "pkt-dstaddr", "region", "az-id",
-	"sublocation-type", "sublocation-id", "pkt-src-aws-service",
-	"pkt-dst-aws-service", "flow-direction", "traffic-path",
-	"ecs-cluster-arn", "ecs-cluster-name", "ecs-container-instance-arn",
-	"ecs-container-instance-id", "ecs-container-id",
-	"ecs-second-container-id", "ecs-service-name",
-	"ecs-task-definition-arn", "ecs-task-arn", "ecs-task-id",
-	"reject-reason", "resource-id", "encryption-status",
-};
+/* split.c: the portable path, every field split byte by byte (header
+ * lines, long lines, big-endian machines) */
+int fl_splitbytes(const char *s, size_t n, struct fl_rec *r);
 
-static int
+/* split.c: word info of the line last scanned: the field starts in each
+ * word (0x80 bytes) and the count of fields up to the end of each word */
+extern uint64_t fl_wst[FASTWORDS];
+extern uint16_t fl_wend[FASTWORDS + 8];
+
+/* names, for fmt.c and record.c */
+static inline int
 lower(int c)
 {
 	return (unsigned)c - 'A' < 26 ? c + 32 : c;
 }
 
 /* nameeq -- s (n bytes, any case) equals the lowercase name */
-static int
+static inline int
 nameeq(const char *name, const char *s, size_t n)
 {
 	size_t i;
@@ -70,7 +71,7 @@ nameeq(const char *name, const char *s, size_t n)
 }
 
 /* unwrap -- ${name} to name */
-static void
+static inline void
 unwrap(const char **s, size_t *n)
 {
 	if (*n >= 3 && (*s)[0] == '$' && (*s)[1] == '{' && (*s)[*n - 1] == '}') {
@@ -79,77 +80,7 @@ unwrap(const char **s, size_t *n)
 	}
 }
 
-int
-fl_field_known(const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (nameeq(known[i], name, n))
-			return 1;
-	return 0;
-}
-
-/* setquick -- whether fl_parse may try the fast path: a little-endian
- * machine, protocol right after dstport, log-status last or absent, and no
- * other field wanted */
-static int littleendian(void);
-
-static void
-setquick(struct fl_fmt *fmt)
-{
-	int i;
-
-	/* the word tricks read bytes in little-endian order */
-	fmt->quick = littleendian() && fmt->dstport >= 0 && fmt->protocol == fmt->dstport + 1 &&
-	    (fmt->status < 0 || fmt->status == fmt->nfields - 1) && fmt->measure < 0;
-	for (i = 0; i < fmt->nsel; i++)
-		if (fmt->sel[i] >= 0 && fmt->sel[i] != fmt->dstport && fmt->sel[i] != fmt->protocol)
-			fmt->quick = 0;
-}
-
-static void
-setroles(struct fl_fmt *fmt)
-{
-	int i;
-
-	fmt->dstport = fmt->protocol = fmt->status = -1;
-	for (i = 0; i < fmt->nfields; i++) {
-		if (fmt->dstport < 0 && strcmp(fmt->names[i], "dstport") == 0)
-			fmt->dstport = i;
-		else if (fmt->protocol < 0 && strcmp(fmt->names[i], "protocol") == 0)
-			fmt->protocol = i;
-		else if (fmt->status < 0 && strcmp(fmt->names[i], "log-status") == 0)
-			fmt->status = i;
-	}
-	for (i = 0; i < fmt->nsel; i++)
-		fmt->sel[i] = -1;
-	fmt->measure = -1;
-	setquick(fmt);
-}
-
-void
-fl_fmt_default(struct fl_fmt *fmt)
-{
-	int i;
-
-	fmt->nfields = (int)(sizeof(v2) / sizeof(v2[0]));
-	for (i = 0; i < fmt->nfields; i++) {
-		strcpy(fmt->names[i], v2[i]);
-	}
-	setroles(fmt);
-}
-
-/* zeros -- 0x80 in each byte of v that is zero, exactly (no borrow) */
-static uint64_t
-zeros(uint64_t v)
-{
-	const uint64_t l7 = 0x7f7f7f7f7f7f7f7fULL;
-
-	return ~(((v & l7) + l7) | v | l7);
-}
-
-static int
+static inline int
 littleendian(void)
 {
 	const uint16_t one = 1;
@@ -157,52 +88,30 @@ littleendian(void)
 	return *(const unsigned char *)&one == 1;
 }
 
-/* splitbytes -- the plain byte loop, for big-endian machines */
-static int
-splitbytes(const char *s, size_t n, struct fl_rec *r)
+/* zeros -- 0x80 in each byte of v that is zero, exactly (no borrow) */
+static inline uint64_t
+zeros(uint64_t v)
 {
-	const char *p = s, *e = s + n;
-	int k = 0;
+	const uint64_t l7 = 0x7f7f7f7f7f7f7f7fULL;
 
-	for (;;) {
-		const char *b;
-		while (p < e && (*p == ' ' || *p == '\t'))
-			p++;
-		if (p == e)
-			break;
-		b = p;
-		while (p < e && *p != ' ' && *p != '\t')
-			p++;
-		if (k < FL_MAXF) {
-			r->f[k] = b;
-			r->fn[k] = (size_t)(p - b);
-		}
-		k++;
-	}
-	r->nf = k;
-	return k;
+	return ~(((v & l7) + l7) | v | l7);
 }
 
 /* blanks -- 0x80 in each byte that is a space or a tab */
-static uint64_t
+static inline uint64_t
 blanks(uint64_t w)
 {
 	return zeros(w ^ 0x2020202020202020ULL) | zeros(w ^ 0x0909090909090909ULL);
 }
 
 /* lowbyte -- the index of the lowest byte with its top bit set in m */
-static size_t
+static inline size_t
 lowbyte(uint64_t m)
 {
 	return (size_t)((((m & (~m + 1)) >> 7) * 0x0001020304050607ULL) >> 56);
 }
 
-#define HI 0x8080808080808080ULL
-#define L7 0x7f7f7f7f7f7f7f7fULL
-#define ONES 0x0101010101010101ULL
-#define FASTWORDS 512
-
-static uint64_t
+static inline uint64_t
 load8(const char *p)
 {
 	uint64_t x;
@@ -212,7 +121,7 @@ load8(const char *p)
 }
 
 /* tailword -- the last n-i (< 8) bytes of the line from s+i, zero above */
-static uint64_t
+static inline uint64_t
 tailword(const char *s, size_t n, size_t i)
 {
 	uint64_t x = 0;
@@ -222,11 +131,6 @@ tailword(const char *s, size_t n, size_t i)
 	memcpy(&x, s + i, n - i);
 	return x;
 }
-
-/* word info of the line last scanned: the field starts in each word (0x80
- * bytes) and the count of fields up to the end of each word */
-static uint64_t wst[FASTWORDS];
-static uint16_t wend[FASTWORDS + 8];
 
 /* scan -- count the fields, eight bytes at a time: a byte starts a field
  * when it is not blank and the byte before it is. Also counts the words
@@ -259,8 +163,8 @@ scan(const char *s, size_t n, int t, int tabs, size_t *nw, size_t *wt)
 		c = (int)(((st >> 7) * ONES) >> 56);
 		k += c;
 		before += (size_t)(k <= t);
-		wst[w] = st;
-		wend[w] = (uint16_t)k;
+		fl_wst[w] = st;
+		fl_wend[w] = (uint16_t)k;
 		i += 8;
 		w++;
 	}
@@ -273,28 +177,13 @@ scan(const char *s, size_t n, int t, int tabs, size_t *nw, size_t *wt)
 static inline size_t
 at(size_t w, int t)
 {
-	uint64_t rank = (uint64_t)(t - (w ? wend[w - 1] : 0) + 1);
-	uint64_t m = zeros(((wst[w] >> 7) * ONES) ^ (rank * ONES)) & wst[w];
+	uint64_t rank = (uint64_t)(t - (w ? fl_wend[w - 1] : 0) + 1);
+	uint64_t m = zeros(((fl_wst[w] >> 7) * ONES) ^ (rank * ONES)) & fl_wst[w];
 
 	return 8 * w + lowbyte(m);
 }
 
-/* locate -- the offset of field t (< field count): its word found by counting */
-static size_t
-locate(size_t nw, int t)
-{
-	size_t w, wi = 0;
-
-	for (w = nw; w % 8; w++)
-		wend[w] = UINT16_MAX;
-	for (w = 0; w < nw; w += 8)
-		wi += (size_t)(wend[w] <= t) + (wend[w + 1] <= t) + (wend[w + 2] <= t) +
-		    (wend[w + 3] <= t) + (wend[w + 4] <= t) + (wend[w + 5] <= t) +
-		    (wend[w + 6] <= t) + (wend[w + 7] <= t);
-	return at(wi, t);
-}
-
-static size_t
+static inline size_t
 fieldlen(const char *s, size_t n, size_t p)
 {
 	size_t e = p;
@@ -350,139 +239,6 @@ num(const char *s, size_t n, size_t p, uint64_t *val, size_t *len)
 {
 	return numat(s, n, p, 0, val, len);
 }
-
-/* fl_fmt_header -- read a header line into fmt; 0, or -1 with a reason */
-int
-fl_fmt_header(struct fl_fmt *fmt, const char *s, size_t n, const char **why)
-{
-	static struct fl_rec r;
-	int i, k = splitbytes(s, n, &r);
-
-	if (k > FL_MAXF) {
-		*why = "header has too many fields";
-		return -1;
-	}
-	for (i = 0; i < k; i++) {
-		const char *f = r.f[i];
-		size_t fn = r.fn[i], j;
-		unwrap(&f, &fn);
-		if (fn >= sizeof(fmt->names[i]))
-			fn = sizeof(fmt->names[i]) - 1;
-		for (j = 0; j < fn; j++)
-			fmt->names[i][j] = (char)lower((unsigned char)f[j]);
-		fmt->names[i][fn] = '\0';
-	}
-	fmt->nfields = k;
-	setroles(fmt);
-	if (fmt->dstport < 0) {
-		*why = "header has no 'dstport' field";
-		return -1;
-	}
-	if (fmt->protocol < 0) {
-		*why = "header has no 'protocol' field";
-		return -1;
-	}
-	return 0;
-}
-
-/* fl_fmt_select -- map the -f names to this format's fields; -1 names the missing one */
-int
-fl_fmt_select(struct fl_fmt *fmt, const char **missing)
-{
-	int i, j;
-
-	for (i = 0; i < fmt->nsel; i++) {
-		for (j = 0; j < fmt->nfields; j++)
-			if (strcmp(fmt->names[j], fmt->selname[i]) == 0)
-				break;
-		if (j == fmt->nfields) {
-			*missing = fmt->selname[i];
-			return -1;
-		}
-		fmt->sel[i] = j;
-		fmt->selkind[i] = j == fmt->dstport ? 1 : j == fmt->protocol ? 2 : 0;
-	}
-	fmt->measure = -1;
-	if (fmt->measname) {
-		for (j = 0; j < fmt->nfields; j++)
-			if (strcmp(fmt->names[j], fmt->measname) == 0)
-				break;
-		if (j == fmt->nfields) {
-			*missing = fmt->measname;
-			return -1;
-		}
-		fmt->measure = j;
-	}
-	setquick(fmt);
-	return 0;
-}
-
-static int
-isdash(const char *s, size_t n)
-{
-	return n == 1 && s[0] == '-';
-}
-
-/* classify -- the rules, on a line whose key and status fields are in r */
-static int
-classify(const struct fl_fmt *fmt, struct fl_rec *r, int portok, int protook)
-{
-	uint64_t v;
-
-	if (fmt->status >= 0) {
-		const char *st = r->f[fmt->status];
-		size_t sn = r->fn[fmt->status];
-		if ((sn == 6 || sn == 8) &&
-		    (nameeq("nodata", st, sn) || nameeq("skipdata", st, sn)))
-			return FL_NODATA;
-	}
-	if (isdash(r->f[fmt->dstport], r->fn[fmt->dstport]) ||
-	    isdash(r->f[fmt->protocol], r->fn[fmt->protocol]))
-		return FL_NODATA;
-	if (!portok) {
-		if (fl_udec(r->f[fmt->dstport], r->fn[fmt->dstport], 65535, &v) < 0) {
-			r->err = FL_EPORT;
-			r->errfield = fmt->dstport;
-			return FL_MALFORMED;
-		}
-		r->port = (unsigned)v;
-	}
-	if (!protook) {
-		if (fl_udec(r->f[fmt->protocol], r->fn[fmt->protocol], 255, &v) < 0) {
-			r->err = FL_EPROTO;
-			r->errfield = fmt->protocol;
-			return FL_MALFORMED;
-		}
-		r->proto = (unsigned)v;
-	}
-	return FL_FLOW;
-}
-
-static int
-isheader(const char *f, size_t fn)
-{
-	unwrap(&f, &fn);
-	return nameeq("version", f, fn);
-}
-
-/* slowparse -- every field split byte by byte: long lines, big-endian */
-static int
-slowparse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
-{
-	int k = splitbytes(s, n, r);
-
-	if (k == 0 || r->f[0][0] == '#')
-		return FL_SKIP;
-	if (isheader(r->f[0], r->fn[0]))
-		return FL_HEADER;
-	if (k != fmt->nfields) {
-		r->err = FL_ECOUNT;
-		return FL_MALFORMED;
-	}
-	return classify(fmt, r, 0, 0);
-}
-
-#define SP 0x2020202020202020ULL
 
 /* spacestarts -- the field starts in word x of a line without tabs: 0x80 on
  * each byte that is not a space and follows one; *prev carries the last
@@ -727,153 +483,4 @@ fast(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_r
 	return quick(fmt, s, n, r);
 }
 
-/* parse -- fl_parse; notab: the caller knows the line holds no tab; room:
- * the bytes that can be read from s */
-static FL_INLINE int
-parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
-    struct fl_rec *r)
-{
-	static int le = -1;
-	size_t nw, wt, p, q, first = 0;
-	uint64_t v;
-	int k, i, t, portok, protook;
-
-	if (le < 0)
-		le = littleendian();
-	if (!le || n > 8 * (FASTWORDS - 1))
-		return slowparse(fmt, s, n, r);
-	t = fmt->dstport;
-	if (!notab && memchr(s, '\t', n)) {
-		k = scan(s, n, t, 1, &nw, &wt);
-	} else {
-		if (fmt->quick && fast(fmt, s, n, room, r) == FL_FLOW)
-			return FL_FLOW;
-		k = scan(s, n, t, 0, &nw, &wt);
-	}
-	r->nf = k;
-	if (k == 0)
-		return FL_SKIP;
-	while (s[first] == ' ' || s[first] == '\t')
-		first++;
-	if (s[first] == '#')
-		return FL_SKIP;
-	if ((s[first] | 0x20) == 'v' || s[first] == '$')
-		if (isheader(s + first, fieldlen(s, n, first)))
-			return FL_HEADER;
-	if (k != fmt->nfields) {
-		r->err = FL_ECOUNT;
-		return FL_MALFORMED;
-	}
-	r->f[0] = s + first;
-	r->fn[0] = fieldlen(s, n, first);
-
-	p = at(wt, t);
-	r->f[t] = s + p;
-	if ((portok = num(s, n, p, &v, &r->fn[t]) == 0 && v <= 65535))
-		r->port = (unsigned)v;
-	else
-		r->fn[t] = fieldlen(s, n, p);
-
-	t = fmt->protocol;
-	if (t == fmt->dstport + 1) {
-		for (q = p + r->fn[fmt->dstport]; s[q] == ' ' || s[q] == '\t'; q++)
-			;
-	} else {
-		q = locate(nw, t);
-	}
-	r->f[t] = s + q;
-	if ((protook = num(s, n, q, &v, &r->fn[t]) == 0 && v <= 255))
-		r->proto = (unsigned)v;
-	else
-		r->fn[t] = fieldlen(s, n, q);
-
-	if ((t = fmt->status) >= 0) {
-		if (t == k - 1) {
-			size_t e = n, b;
-			while (s[e - 1] == ' ' || s[e - 1] == '\t')
-				e--;
-			for (b = e; b > 0 && s[b - 1] != ' ' && s[b - 1] != '\t'; b--)
-				;
-			r->f[t] = s + b;
-			r->fn[t] = e - b;
-		} else {
-			q = locate(nw, t);
-			r->f[t] = s + q;
-			r->fn[t] = fieldlen(s, n, q);
-		}
-	}
-	if ((k = classify(fmt, r, portok, protook)) != FL_FLOW)
-		return k;
-	for (i = 0; i <= fmt->nsel; i++) {
-		t = i < fmt->nsel ? fmt->sel[i] : fmt->measure;
-		if (t < 0 || t == fmt->dstport || t == fmt->protocol || t == fmt->status || t == 0)
-			continue;
-		q = locate(nw, t);
-		r->f[t] = s + q;
-		r->fn[t] = fieldlen(s, n, q);
-	}
-	return FL_FLOW;
-}
-
-/* quicklines -- fl_quick_lines, in its copies (FL_CLONES) */
-static FL_CLONES size_t
-quicklines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
-    uint32_t *keys, size_t max, size_t *used)
-{
-	struct fl_rec r;        /* only the key is kept: the rest of its stores go */
-	size_t pos = 0, k = 0;
-
-	if (fmt->quick && littleendian()) {
-		while (k < max && pos < lim) {
-			const char *l = s + pos, *nl = memchr(l, '\n', avail - pos);
-			size_t n;
-			if (!nl)
-				break;
-			n = (size_t)(nl - l);
-			if (n == 0 || l[n - 1] == '\r')
-				break;
-			if (fast(fmt, l, n, avail - pos, &r) != FL_FLOW)
-				break;
-			keys[k++] = (uint32_t)r.proto << 16 | r.port;
-			pos += n + 1;
-		}
-	}
-	*used = pos;
-	return k;
-}
-
-/* fl_quick_lines -- the plain flow lines at the start of s (avail bytes,
- * no tab among them), each ended by a newline and starting before lim: their
- * keys (protocol << 16 | port) into keys, at most max of them. Stops at the
- * first line the fast path cannot decide; *used is the bytes taken. */
-size_t
-fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
-    uint32_t *keys, size_t max, size_t *used)
-{
-	return quicklines(fmt, s, avail, lim, keys, max, used);
-}
-
-/* fl_parse -- classify one line (without its newline) and take its key;
- * r->f and r->fn are set for the key, the status and the -f fields */
-int
-fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
-{
-	return parse(fmt, s, n, 0, 0, r);
-}
-
-/* parsenotab -- fl_parse_notab, in its copies (FL_CLONES), with the fast
- * path inlined whole (FL_FLATTEN) so that it is in each copy too */
-static FL_CLONES FL_FLATTEN int
-parsenotab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
-{
-	return parse(fmt, s, n, 1, room, r);
-}
-
-/* fl_parse_notab -- fl_parse on a line the caller knows has no tab, with
- * room bytes readable from s (the line, its newline and what follows it in
- * the buffer): with 136 or more a short line takes quickshort */
-int
-fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
-{
-	return parsenotab(fmt, s, n, room, r);
-}
+#endif

@@ -1,0 +1,238 @@
+/* record.c -- the rules of one line of an AWS VPC flow log: header,
+ * comment, flow, NODATA or malformed record */
+#include <string.h>
+
+#include "flow.h"
+#include "split.h"
+
+static int
+isdash(const char *s, size_t n)
+{
+	return n == 1 && s[0] == '-';
+}
+
+/* classify -- the rules, on a line whose key and status fields are in r */
+static int
+classify(const struct fl_fmt *fmt, struct fl_rec *r, int portok, int protook)
+{
+	uint64_t v;
+
+	if (fmt->status >= 0) {
+		const char *st = r->f[fmt->status];
+		size_t sn = r->fn[fmt->status];
+		if ((sn == 6 || sn == 8) &&
+		    (nameeq("nodata", st, sn) || nameeq("skipdata", st, sn)))
+			return FL_NODATA;
+	}
+	if (isdash(r->f[fmt->dstport], r->fn[fmt->dstport]) ||
+	    isdash(r->f[fmt->protocol], r->fn[fmt->protocol]))
+		return FL_NODATA;
+	if (!portok) {
+		if (fl_udec(r->f[fmt->dstport], r->fn[fmt->dstport], 65535, &v) < 0) {
+			r->err = FL_EPORT;
+			r->errfield = fmt->dstport;
+			return FL_MALFORMED;
+		}
+		r->port = (unsigned)v;
+	}
+	if (!protook) {
+		if (fl_udec(r->f[fmt->protocol], r->fn[fmt->protocol], 255, &v) < 0) {
+			r->err = FL_EPROTO;
+			r->errfield = fmt->protocol;
+			return FL_MALFORMED;
+		}
+		r->proto = (unsigned)v;
+	}
+	return FL_FLOW;
+}
+
+static int
+isheader(const char *f, size_t fn)
+{
+	unwrap(&f, &fn);
+	return nameeq("version", f, fn);
+}
+
+/* locate -- the offset of field t (< field count) of the line last
+ * scanned: its word found by counting */
+static size_t
+locate(size_t nw, int t)
+{
+	size_t w, wi = 0;
+
+	for (w = nw; w % 8; w++)
+		fl_wend[w] = UINT16_MAX;
+	for (w = 0; w < nw; w += 8)
+		wi += (size_t)(fl_wend[w] <= t) + (fl_wend[w + 1] <= t) + (fl_wend[w + 2] <= t) +
+		    (fl_wend[w + 3] <= t) + (fl_wend[w + 4] <= t) + (fl_wend[w + 5] <= t) +
+		    (fl_wend[w + 6] <= t) + (fl_wend[w + 7] <= t);
+	return at(wi, t);
+}
+
+/* slowparse -- every field split byte by byte: long lines, big-endian */
+static int
+slowparse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
+{
+	int k = fl_splitbytes(s, n, r);
+
+	if (k == 0 || r->f[0][0] == '#')
+		return FL_SKIP;
+	if (isheader(r->f[0], r->fn[0]))
+		return FL_HEADER;
+	if (k != fmt->nfields) {
+		r->err = FL_ECOUNT;
+		return FL_MALFORMED;
+	}
+	return classify(fmt, r, 0, 0);
+}
+
+/* parse -- fl_parse; notab: the caller knows the line holds no tab; room:
+ * the bytes that can be read from s */
+static FL_INLINE int
+parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
+    struct fl_rec *r)
+{
+	static int le = -1;
+	size_t nw, wt, p, q, first = 0;
+	uint64_t v;
+	int k, i, t, portok, protook;
+
+	if (le < 0)
+		le = littleendian();
+	if (!le || n > 8 * (FASTWORDS - 1))
+		return slowparse(fmt, s, n, r);
+	t = fmt->dstport;
+	if (!notab && memchr(s, '\t', n)) {
+		k = scan(s, n, t, 1, &nw, &wt);
+	} else {
+		if (fmt->quick && fast(fmt, s, n, room, r) == FL_FLOW)
+			return FL_FLOW;
+		k = scan(s, n, t, 0, &nw, &wt);
+	}
+	r->nf = k;
+	if (k == 0)
+		return FL_SKIP;
+	while (s[first] == ' ' || s[first] == '\t')
+		first++;
+	if (s[first] == '#')
+		return FL_SKIP;
+	if ((s[first] | 0x20) == 'v' || s[first] == '$')
+		if (isheader(s + first, fieldlen(s, n, first)))
+			return FL_HEADER;
+	if (k != fmt->nfields) {
+		r->err = FL_ECOUNT;
+		return FL_MALFORMED;
+	}
+	r->f[0] = s + first;
+	r->fn[0] = fieldlen(s, n, first);
+
+	p = at(wt, t);
+	r->f[t] = s + p;
+	if ((portok = num(s, n, p, &v, &r->fn[t]) == 0 && v <= 65535))
+		r->port = (unsigned)v;
+	else
+		r->fn[t] = fieldlen(s, n, p);
+
+	t = fmt->protocol;
+	if (t == fmt->dstport + 1) {
+		for (q = p + r->fn[fmt->dstport]; s[q] == ' ' || s[q] == '\t'; q++)
+			;
+	} else {
+		q = locate(nw, t);
+	}
+	r->f[t] = s + q;
+	if ((protook = num(s, n, q, &v, &r->fn[t]) == 0 && v <= 255))
+		r->proto = (unsigned)v;
+	else
+		r->fn[t] = fieldlen(s, n, q);
+
+	if ((t = fmt->status) >= 0) {
+		if (t == k - 1) {
+			size_t e = n, b;
+			while (s[e - 1] == ' ' || s[e - 1] == '\t')
+				e--;
+			for (b = e; b > 0 && s[b - 1] != ' ' && s[b - 1] != '\t'; b--)
+				;
+			r->f[t] = s + b;
+			r->fn[t] = e - b;
+		} else {
+			q = locate(nw, t);
+			r->f[t] = s + q;
+			r->fn[t] = fieldlen(s, n, q);
+		}
+	}
+	if ((k = classify(fmt, r, portok, protook)) != FL_FLOW)
+		return k;
+	for (i = 0; i <= fmt->nsel; i++) {
+		t = i < fmt->nsel ? fmt->sel[i] : fmt->measure;
+		if (t < 0 || t == fmt->dstport || t == fmt->protocol || t == fmt->status || t == 0)
+			continue;
+		q = locate(nw, t);
+		r->f[t] = s + q;
+		r->fn[t] = fieldlen(s, n, q);
+	}
+	return FL_FLOW;
+}
+
+/* quicklines -- fl_quick_lines, in its copies (FL_CLONES) */
+static FL_CLONES size_t
+quicklines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
+    uint32_t *keys, size_t max, size_t *used)
+{
+	struct fl_rec r;        /* only the key is kept: the rest of its stores go */
+	size_t pos = 0, k = 0;
+
+	if (fmt->quick && littleendian()) {
+		while (k < max && pos < lim) {
+			const char *l = s + pos, *nl = memchr(l, '\n', avail - pos);
+			size_t n;
+			if (!nl)
+				break;
+			n = (size_t)(nl - l);
+			if (n == 0 || l[n - 1] == '\r')
+				break;
+			if (fast(fmt, l, n, avail - pos, &r) != FL_FLOW)
+				break;
+			keys[k++] = (uint32_t)r.proto << 16 | r.port;
+			pos += n + 1;
+		}
+	}
+	*used = pos;
+	return k;
+}
+
+/* fl_quick_lines -- the plain flow lines at the start of s (avail bytes,
+ * no tab among them), each ended by a newline and starting before lim: their
+ * keys (protocol << 16 | port) into keys, at most max of them. Stops at the
+ * first line the fast path cannot decide; *used is the bytes taken. */
+size_t
+fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
+    uint32_t *keys, size_t max, size_t *used)
+{
+	return quicklines(fmt, s, avail, lim, keys, max, used);
+}
+
+/* fl_parse -- classify one line (without its newline) and take its key;
+ * r->f and r->fn are set for the key, the status and the -f fields */
+int
+fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
+{
+	return parse(fmt, s, n, 0, 0, r);
+}
+
+/* parsenotab -- fl_parse_notab, in its copies (FL_CLONES), with the fast
+ * path inlined whole (FL_FLATTEN) so that it is in each copy too */
+static FL_CLONES FL_FLATTEN int
+parsenotab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
+{
+	return parse(fmt, s, n, 1, room, r);
+}
+
+/* fl_parse_notab -- fl_parse on a line the caller knows has no tab, with
+ * room bytes readable from s (the line, its newline and what follows it in
+ * the buffer): with 136 or more a short line takes quickshort */
+int
+fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
+{
+	return parsenotab(fmt, s, n, room, r);
+}

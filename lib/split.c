@@ -1,0 +1,32 @@
+/* split.c -- a line's fields: the portable byte loop, and the state of the
+ * word scan behind the fast paths (split.h) */
+#include "split.h"
+
+uint64_t fl_wst[FASTWORDS];
+uint16_t fl_wend[FASTWORDS + 8];
+
+/* fl_splitbytes -- the plain byte loop: header lines, long lines, big-endian */
+int
+fl_splitbytes(const char *s, size_t n, struct fl_rec *r)
+{
+	const char *p = s, *e = s + n;
+	int k = 0;
+
+	for (;;) {
+		const char *b;
+		while (p < e && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == e)
+			break;
+		b = p;
+		while (p < e && *p != ' ' && *p != '\t')
+			p++;
+		if (k < FL_MAXF) {
+			r->f[k] = b;
+			r->fn[k] = (size_t)(p - b);
+		}
+		k++;
+	}
+	r->nf = k;
+	return k;
+}
