@@ -90,7 +90,7 @@ fl_fmt_default(struct fl_fmt *fmt)
 int
 fl_fmt_header(struct fl_fmt *fmt, const char *s, size_t n, const char **why)
 {
-	static struct fl_rec r;
+	struct fl_rec r;
 	int i, k = fl_splitbytes(s, n, &r);
 
 	if (k > FL_MAXF) {

@@ -53,20 +53,21 @@ isheader(const char *f, size_t fn)
 	return nameeq("version", f, fn);
 }
 
-/* locate -- the offset of field t (< field count) of the line last
- * scanned: its word found by counting */
+/* locate -- the offset of field t (< field count) of the line scan put in
+ * wd: its word found by counting */
 static size_t
-locate(size_t nw, int t)
+locate(struct words *wd, size_t nw, int t)
 {
+	uint16_t *end = wd->end;
 	size_t w, wi = 0;
 
 	for (w = nw; w % 8; w++)
-		fl_wend[w] = UINT16_MAX;
+		end[w] = UINT16_MAX;
 	for (w = 0; w < nw; w += 8)
-		wi += (size_t)(fl_wend[w] <= t) + (fl_wend[w + 1] <= t) + (fl_wend[w + 2] <= t) +
-		    (fl_wend[w + 3] <= t) + (fl_wend[w + 4] <= t) + (fl_wend[w + 5] <= t) +
-		    (fl_wend[w + 6] <= t) + (fl_wend[w + 7] <= t);
-	return at(wi, t);
+		wi += (size_t)(end[w] <= t) + (end[w + 1] <= t) + (end[w + 2] <= t) +
+		    (end[w + 3] <= t) + (end[w + 4] <= t) + (end[w + 5] <= t) +
+		    (end[w + 6] <= t) + (end[w + 7] <= t);
+	return at(wd, wi, t);
 }
 
 /* slowparse -- every field split byte by byte: long lines, big-endian */
@@ -92,22 +93,20 @@ static FL_INLINE int
 parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
     struct fl_rec *r)
 {
-	static int le = -1;
+	struct words wd;
 	size_t nw, wt, p, q, first = 0;
 	uint64_t v;
 	int k, i, t, portok, protook;
 
-	if (le < 0)
-		le = littleendian();
-	if (!le || n > 8 * (FASTWORDS - 1))
+	if (!littleendian() || n > 8 * (FASTWORDS - 1))
 		return slowparse(fmt, s, n, r);
 	t = fmt->dstport;
 	if (!notab && memchr(s, '\t', n)) {
-		k = scan(s, n, t, 1, &nw, &wt);
+		k = scan(s, n, t, 1, &wd, &nw, &wt);
 	} else {
 		if (fmt->quick && fast(fmt, s, n, room, r) == FL_FLOW)
 			return FL_FLOW;
-		k = scan(s, n, t, 0, &nw, &wt);
+		k = scan(s, n, t, 0, &wd, &nw, &wt);
 	}
 	r->nf = k;
 	if (k == 0)
@@ -126,7 +125,7 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 	r->f[0] = s + first;
 	r->fn[0] = fieldlen(s, n, first);
 
-	p = at(wt, t);
+	p = at(&wd, wt, t);
 	r->f[t] = s + p;
 	if ((portok = num(s, n, p, &v, &r->fn[t]) == 0 && v <= 65535))
 		r->port = (unsigned)v;
@@ -138,7 +137,7 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 		for (q = p + r->fn[fmt->dstport]; s[q] == ' ' || s[q] == '\t'; q++)
 			;
 	} else {
-		q = locate(nw, t);
+		q = locate(&wd, nw, t);
 	}
 	r->f[t] = s + q;
 	if ((protook = num(s, n, q, &v, &r->fn[t]) == 0 && v <= 255))
@@ -156,7 +155,7 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 			r->f[t] = s + b;
 			r->fn[t] = e - b;
 		} else {
-			q = locate(nw, t);
+			q = locate(&wd, nw, t);
 			r->f[t] = s + q;
 			r->fn[t] = fieldlen(s, n, q);
 		}
@@ -167,7 +166,7 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 		t = i < fmt->nsel ? fmt->sel[i] : fmt->measure;
 		if (t < 0 || t == fmt->dstport || t == fmt->protocol || t == fmt->status || t == 0)
 			continue;
-		q = locate(nw, t);
+		q = locate(&wd, nw, t);
 		r->f[t] = s + q;
 		r->fn[t] = fieldlen(s, n, q);
 	}

@@ -1,9 +1,6 @@
-/* split.c -- a line's fields: the portable byte loop, and the state of the
- * word scan behind the fast paths (split.h) */
+/* split.c -- a line's fields: the portable byte loop (the fast paths are
+ * in split.h) */
 #include "split.h"
-
-uint64_t fl_wst[FASTWORDS];
-uint16_t fl_wend[FASTWORDS + 8];
 
 /* fl_splitbytes -- the plain byte loop: header lines, long lines, big-endian */
 int

@@ -1,8 +1,7 @@
 /* split.h -- inside lib/ only (fmt.c, record.c, split.c; never cmd/): a
- * line's fields. The portable byte loop and the state of the last word scan
- * live in split.c; the word-at-a-time fast paths are static inline here, so
- * that they inline into record.c's parsers and into each of their copies
- * (FL_CLONES), as they did when all of this was one file. */
+ * line's fields. The portable byte loop is in split.c; the word-at-a-time
+ * fast paths are static inline here, so that they inline into record.c's
+ * parsers and into each of their copies (FL_CLONES). */
 #ifndef SPLIT_H
 #define SPLIT_H
 
@@ -46,10 +45,13 @@
  * lines, long lines, big-endian machines) */
 int fl_splitbytes(const char *s, size_t n, struct fl_rec *r);
 
-/* split.c: word info of the line last scanned: the field starts in each
- * word (0x80 bytes) and the count of fields up to the end of each word */
-extern uint64_t fl_wst[FASTWORDS];
-extern uint16_t fl_wend[FASTWORDS + 8];
+/* words -- what scan learns of a line's words: the field starts in each
+ * word (0x80 bytes) and the count of fields up to the end of each word.
+ * On the stack of each parse, so that threads can parse at once. */
+struct words {
+	uint64_t st[FASTWORDS];
+	uint16_t end[FASTWORDS + 8];
+};
 
 /* names, for fmt.c and record.c */
 static inline int
@@ -139,7 +141,7 @@ tailword(const char *s, size_t n, size_t i)
  * whole word. tabs is a constant at each call: one loop for lines with tabs,
  * a cheaper one for lines without. */
 static inline int
-scan(const char *s, size_t n, int t, int tabs, size_t *nw, size_t *wt)
+scan(const char *s, size_t n, int t, int tabs, struct words *wd, size_t *nw, size_t *wt)
 {
 	uint64_t prev = 0x80;           /* the line starts after a blank */
 	size_t i = 0, w = 0, before = 0;
@@ -163,8 +165,8 @@ scan(const char *s, size_t n, int t, int tabs, size_t *nw, size_t *wt)
 		c = (int)(((st >> 7) * ONES) >> 56);
 		k += c;
 		before += (size_t)(k <= t);
-		fl_wst[w] = st;
-		fl_wend[w] = (uint16_t)k;
+		wd->st[w] = st;
+		wd->end[w] = (uint16_t)k;
 		i += 8;
 		w++;
 	}
@@ -175,10 +177,10 @@ scan(const char *s, size_t n, int t, int tabs, size_t *nw, size_t *wt)
 
 /* at -- the offset of field t, which is in word w */
 static inline size_t
-at(size_t w, int t)
+at(const struct words *wd, size_t w, int t)
 {
-	uint64_t rank = (uint64_t)(t - (w ? fl_wend[w - 1] : 0) + 1);
-	uint64_t m = zeros(((fl_wst[w] >> 7) * ONES) ^ (rank * ONES)) & fl_wst[w];
+	uint64_t rank = (uint64_t)(t - (w ? wd->end[w - 1] : 0) + 1);
+	uint64_t m = zeros(((wd->st[w] >> 7) * ONES) ^ (rank * ONES)) & wd->st[w];
 
 	return 8 * w + lowbyte(m);
 }
