@@ -29,7 +29,10 @@ void fl_gz_close(struct fl_gz *z);
  * caller may move its data between calls only by keeping them there.
  * cap - *pos >= FL_GZ_ROOM. Nothing is written at or past cap.
  * 1: some output (call again), 0: the end of the input, every member
- * checked, -1: an error: fl_gz_error says which */
+ * checked, -1: an error: fl_gz_error says which. After 0 nothing more
+ * is written; after 1 a call may yet write nothing and return 0; after
+ * -1, *pos is past the output decoded before the error was seen (as gzip
+ * -dc writes it), and every later call returns -1 */
 int fl_gz_read(struct fl_gz *z, unsigned char *out, size_t *pos, size_t cap);
 
 /* fl_gz_error -- after -1: NULL for a read error (errno as the source left
@@ -41,11 +44,16 @@ const char *fl_gz_error(const struct fl_gz *z);
 uint64_t fl_gz_inpos(const struct fl_gz *z);
 
 /* fl_gunzip -- a whole gzip stream in memory into out (a Parquet page):
- * 0 and *outn, or -1 and *why (output larger than cap is an error) */
+ * 0 and *outn, or -1 and *why (output larger than cap is an error); *why
+ * is in static storage, good until the next failing call */
 int fl_gunzip(const unsigned char *in, size_t n, unsigned char *out, size_t cap, size_t *outn,
     const char **why);
 
 /* fl_crc32 -- the gzip CRC-32 of p[0, n) continuing from crc (0 to start) */
 uint32_t fl_crc32(uint32_t crc, const void *p, size_t n);
+/* fl_crc32_portable -- the same by tables alone; fl_crc32_hasfast -- 1
+ * when fl_crc32 takes a faster path on this machine (the tests compare) */
+uint32_t fl_crc32_portable(uint32_t crc, const void *p, size_t n);
+int fl_crc32_hasfast(void);
 
 #endif
