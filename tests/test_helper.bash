@@ -67,3 +67,19 @@ make_big_log() {
 to_files() {
 	"$@" > out 2> err
 }
+
+# need TOOL... -- skip the test with one line, "TOOL not installed", unless
+# every TOOL is on PATH (a fresh machine has make, cc and bats only;
+# .ci/run installs the rest and fails on any skip)
+need() {
+	local t
+	for t; do
+		command -v "$t" > /dev/null 2>&1 || skip "$t not installed"
+	done
+}
+
+# need_dev_full -- skip the test with one line unless /dev/full, the
+# device whose every write fails with ENOSPC, exists
+need_dev_full() {
+	[ -c /dev/full ] || skip "/dev/full not available"
+}
