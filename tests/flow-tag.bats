@@ -10,6 +10,36 @@ load test_helper
 	[ -z "$stderr" ]
 }
 
+@test "flow-tag --help: the usage and one line per option on stdout, exit 0" {
+	run -0 --separate-stderr flow-tag --help
+	[[ "${lines[0]}" == "usage: flow-tag "* ]]
+	printf '%s\n' "${lines[@]}" | grep -q -- '^  -c '
+	printf '%s\n' "${lines[@]}" | grep -q -- '^  -k '
+	printf '%s\n' "${lines[@]}" | grep -q -- '^  -l '
+	printf '%s\n' "${lines[@]}" | grep -q -- '^  -h, --help '
+	# the same text as -h
+	same_text "$(flow-tag -h)" "$output"
+	[ -z "$stderr" ]
+}
+
+@test "flow-tag --version: the program and the suite's version from the Makefile" {
+	run -0 --separate-stderr flow-tag --version
+	[[ "$output" =~ ^flow-tag\ [0-9] ]]
+	version=$(sed -n 's/^VERSION = //p' "$FLOWTAG_ROOT/Makefile")
+	same_text "flow-tag $version" "$output"
+	[ -z "$stderr" ]
+}
+
+@test "flow-tag: an unknown long option -> exit 2, the message then the usage on stderr" {
+	run -2 --separate-stderr flow-tag --x -l "$FIX/sample/lookup_table.csv" /dev/null
+	[ -z "$output" ]
+	same_text "flow-tag: unknown option '--x'" "${stderr_lines[0]}"
+	[[ "${stderr_lines[1]}" == "usage: flow-tag "* ]]
+	# after -- it is a file name
+	run -1 --separate-stderr flow-tag -l "$FIX/sample/lookup_table.csv" -- --x
+	same_text "flow-tag: --x: No such file or directory" "$stderr"
+}
+
 @test "flow-tag: unknown option -> exit 2, usage on stderr" {
 	run -2 --separate-stderr flow-tag -Z -l "$FIX/sample/lookup_table.csv"
 	[ -z "$output" ]
@@ -220,6 +250,7 @@ load test_helper
 }
 
 @test "flow-tag: write error (/dev/full) -> exit 1" {
+	need_dev_full
 	run -1 bash -c 'flow-tag -l "$1" "$2" > /dev/full' _ "$FIX/sample/lookup_table.csv" "$EXP/parse/sample.count"
 	same_text 'flow-tag: write error: No space left on device' "$output"
 }

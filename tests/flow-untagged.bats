@@ -10,6 +10,33 @@ load test_helper
 	[ -z "$stderr" ]
 }
 
+@test "flow-untagged --help: the usage and one line per option on stdout, exit 0" {
+	run -0 --separate-stderr flow-untagged --help
+	[[ "${lines[0]}" == "usage: flow-untagged "* ]]
+	printf '%s\n' "${lines[@]}" | grep -q -- '^  -h, --help '
+	# the same text as -h
+	same_text "$(flow-untagged -h)" "$output"
+	[ -z "$stderr" ]
+}
+
+@test "flow-untagged --version: the program and the suite's version from the Makefile" {
+	run -0 --separate-stderr flow-untagged --version
+	[[ "$output" =~ ^flow-untagged\ [0-9] ]]
+	version=$(sed -n 's/^VERSION = //p' "$FLOWTAG_ROOT/Makefile")
+	same_text "flow-untagged $version" "$output"
+	[ -z "$stderr" ]
+}
+
+@test "flow-untagged: an unknown long option -> exit 2, the message then the usage on stderr" {
+	run -2 --separate-stderr flow-untagged --x /dev/null
+	[ -z "$output" ]
+	same_text "flow-untagged: unknown option '--x'" "${stderr_lines[0]}"
+	[[ "${stderr_lines[1]}" == "usage: flow-untagged "* ]]
+	# after -- it is a file name
+	run -1 --separate-stderr flow-untagged -- --x
+	same_text "flow-untagged: --x: No such file or directory" "$stderr"
+}
+
 @test "flow-untagged: unknown option -> exit 2, usage on stderr" {
 	run -2 --separate-stderr flow-untagged -Z
 	[ -z "$output" ]
@@ -72,6 +99,7 @@ load test_helper
 }
 
 @test "flow-untagged: write error (/dev/full) -> exit 1" {
+	need_dev_full
 	run -1 bash -c 'flow-untagged "$1" > /dev/full' _ "$EXP/tag/sample.tagged"
 	same_text 'flow-untagged: write error: No space left on device' "$output"
 }

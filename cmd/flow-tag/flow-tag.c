@@ -17,7 +17,11 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: flow-tag -l LOOKUP [-k PORTCOL,PROTOCOL] [file ...]\n"
-	    "       flow-tag -c -l LOOKUP\n");
+	    "       flow-tag -c -l LOOKUP\n"
+	    "  -c         check the lookup table, read no flows (exit 1 on any problem)\n"
+	    "  -k P,R     the dstport is column P, the protocol column R (default 1,2)\n"
+	    "  -l LOOKUP  the lookup table, dstport,protocol,tag (- for stdin)\n"
+	    "  -h, --help     this help;  --version  the version\n");
 	exit(status);
 }
 
@@ -92,6 +96,7 @@ main(int argc, char *argv[])
 
 	fl_setprog(argv[0]);
 	signal(SIGPIPE, SIG_DFL);
+	fl_longopts(argc, argv, usage, NULL);
 	while ((c = getopt(argc, argv, "hcl:k:")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;

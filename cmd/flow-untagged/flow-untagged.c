@@ -13,7 +13,9 @@
 static void
 usage(int status)
 {
-	fprintf(status ? stderr : stdout, "usage: flow-untagged [file ...]\n");
+	fprintf(status ? stderr : stdout,
+	    "usage: flow-untagged [file ...]\n"
+	    "  -h, --help     this help;  --version  the version\n");
 	exit(status);
 }
 
@@ -38,6 +40,7 @@ main(int argc, char *argv[])
 
 	fl_setprog(argv[0]);
 	signal(SIGPIPE, SIG_DFL);
+	fl_longopts(argc, argv, usage, NULL);
 	while ((c = getopt(argc, argv, "h")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;
