@@ -63,23 +63,41 @@ asan: $(LIBSRC) $(PROGSRC) lib/flow.h
 FUZZSECS = 1200
 fuzz:
 	FUZZ_JOBS=2 sh tests/fuzz/run.sh $(FUZZSECS)
+# the smoke run: one line "skipped: ..." where clang or its libFuzzer
+# runtime (Debian: libclang-rt-N-dev) is missing; .ci/run installs both
 fuzz-smoke:
-	sh tests/fuzz/run.sh 5
+	@c=$${CLANG:-clang}; \
+	if ! command -v "$$c" >/dev/null 2>&1; then \
+		echo "skipped: fuzz smoke run ($$c not installed)"; \
+	elif ! printf '%s\n' '#include <stddef.h>' \
+	    'int LLVMFuzzerTestOneInput(const unsigned char *p, size_t n);' \
+	    'int LLVMFuzzerTestOneInput(const unsigned char *p, size_t n) { return p && !n; }' | \
+	    "$$c" -fsanitize=fuzzer -x c -o /dev/null - >/dev/null 2>&1; then \
+		echo "skipped: fuzz smoke run (libFuzzer runtime of $$c not installed)"; \
+	else sh tests/fuzz/run.sh 5; fi
 
 # the whole suite once more, every program under valgrind --error-exitcode=1
 valgrind: all
-	sh tests/fuzz/valgrind.sh
+	@if command -v valgrind >/dev/null 2>&1; then sh tests/fuzz/valgrind.sh; \
+	else echo "skipped: valgrind pass (valgrind not installed)"; fi
 
-# the shell scripts and man pages, checked as strictly as the C
+# the shell scripts and man pages, checked as strictly as the C; a checker
+# that is not installed is one line "skipped: ..." (.ci/run installs both)
+SHSRC = flowtag.sh scripts/bench.sh .ci/run tests/fuzz/run.sh tests/fuzz/valgrind.sh
 lint:
-	shellcheck -s sh flowtag.sh scripts/bench.sh .ci/run
-	for m in $(MAN); do mandoc -Tlint -Wwarning $$m || exit 1; done
+	@if command -v shellcheck >/dev/null 2>&1; then \
+		echo "shellcheck -s sh $(SHSRC)"; shellcheck -s sh $(SHSRC) || exit 1; \
+	else echo "skipped: shell script lint (shellcheck not installed)"; fi
+	@if command -v mandoc >/dev/null 2>&1; then \
+		echo "mandoc -Tlint -Wwarning $(MAN)"; \
+		for m in $(MAN); do mandoc -Tlint -Wwarning $$m || exit 1; done; \
+	else echo "skipped: man page lint (mandoc not installed)"; fi
 
+# the suite, then again on the sanitizer build, then the fuzz smoke run
 check: all asan lint
 	$(BATS) tests
 	FLOWTAG_BIN=$$(pwd)/build-asan/bin ASAN_OPTIONS=detect_leaks=1 $(BATS) tests
-	@if command -v clang >/dev/null 2>&1; then sh tests/fuzz/run.sh 5; \
-	else echo "check: no clang, fuzz smoke run skipped"; fi
+	@$(MAKE) fuzz-smoke
 
 demo: all
 	rm -rf demo-out && mkdir demo-out
@@ -95,6 +113,7 @@ bench: all
 	PATH="$$(pwd)/cmd/flow-parse:$$(pwd)/cmd/flow-count:$$(pwd)/cmd/flow-tag:$$(pwd)/cmd/flow-untagged:$$(pwd):$$PATH" \
 		sh scripts/bench.sh $(ARGS)
 
+# flowtag.1 also as flowtag.sh.1, so that man flowtag.sh finds it
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
 	cp -f $(PROGS) $(DESTDIR)$(PREFIX)/bin/
@@ -103,9 +122,10 @@ install: all
 		$(DESTDIR)$(PREFIX)/bin/flow-tag $(DESTDIR)$(PREFIX)/bin/flow-untagged \
 		$(DESTDIR)$(PREFIX)/bin/flowtag.sh
 	cp -f $(MAN) $(DESTDIR)$(MANPREFIX)/man1/
+	cp -f flowtag.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag.sh.1
 	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/flow-parse.1 $(DESTDIR)$(MANPREFIX)/man1/flow-count.1 \
 		$(DESTDIR)$(MANPREFIX)/man1/flow-tag.1 $(DESTDIR)$(MANPREFIX)/man1/flow-untagged.1 \
-		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1
+		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag.sh.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/flow-parse $(DESTDIR)$(PREFIX)/bin/flow-count \
@@ -113,7 +133,7 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/bin/flowtag.sh
 	rm -f $(DESTDIR)$(MANPREFIX)/man1/flow-parse.1 $(DESTDIR)$(MANPREFIX)/man1/flow-count.1 \
 		$(DESTDIR)$(MANPREFIX)/man1/flow-tag.1 $(DESTDIR)$(MANPREFIX)/man1/flow-untagged.1 \
-		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1
+		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag.sh.1
 
 clean:
 	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen tests/gz/gztest
