@@ -444,14 +444,21 @@ clentry(unsigned sym, unsigned len)
 }
 
 /* pairlits -- first-level literal entries that leave room for a whole
- * second literal code take it too. Downwards, so the entry read for the
- * second (at a lower index) is still a single one. */
+ * second literal code take it too (none can where two of the shortest
+ * literal codes are longer than LBITS, as in the fixed code). Downwards,
+ * so the entry read for the second (at a lower index) is still a single
+ * one. */
 static void
-pairlits(uint32_t *t)
+pairlits(uint32_t *t, const unsigned char *lens)
 {
-	unsigned i, l1;
+	unsigned i, l1, min = 15;
 	uint32_t e, e2;
 
+	for (i = 0; i < 256; i++)
+		if (lens[i] && lens[i] < min)
+			min = lens[i];
+	if (2 * min > LBITS)
+		return;
 	for (i = 1u << LBITS; i-- > 0;) {
 		e = t[i];
 		if (!(e & E_LIT))
@@ -479,7 +486,7 @@ fixedtables(struct fl_gz *z)
 	if (build(z->lt, LBITS, z->lens, 288, litentry, 1, &why) < 0 ||
 	    build(z->dt, DBITS, z->lens + 288, 32, distentry, 2, &why) < 0)
 		return fail(z, why, here(z));       /* cannot happen */
-	pairlits(z->lt);
+	pairlits(z->lt, z->lens);
 	z->fixed = 1;
 	return 0;
 }
@@ -557,7 +564,7 @@ dyntables(struct fl_gz *z)
 	if (build(z->lt, LBITS, z->lens, hlit, litentry, 1, &why) < 0 ||
 	    build(z->dt, DBITS, z->lens + 288, hdist, distentry, 2, &why) < 0)
 		return fail(z, why, here(z));
-	pairlits(z->lt);
+	pairlits(z->lt, z->lens);
 	return 0;
 }
 
@@ -655,7 +662,7 @@ fast(struct fl_gz *z)
 	uint64_t bb = z->bc ? z->bb & (~UINT64_C(0) >> (64 - z->bc)) : 0;
 	unsigned bc = z->bc;
 	uint32_t e, d;
-	unsigned len, dist;
+	unsigned len, dist = 0;
 	int r = 0;
 
 	/* stop now and then for the CRC of the output in cache */
@@ -670,12 +677,14 @@ fast(struct fl_gz *z)
 		bb >>= (n); \
 		bc -= (n); \
 	} while (0)
+	/* each turn starts with at least 56 bits and the entry of the next
+	 * symbol looked up; the look-up stays good across a refill, which
+	 * only adds bits above */
+	REFILL();
+	e = lt[bb & LMASK];
 	while (in < ilim && op < olim) {
-		REFILL();
-		e = lt[bb & LMASK];
 		if (e & E_LIT) {
-			/* each of three look-ups takes at most LBITS of the
-			 * 56 bits the refill left */
+			/* three look-ups take at most 3 * LBITS bits */
 			USE(e & 0xff);
 			put16(op, e >> 16);
 			op += (e >> 8) & 3;
@@ -689,17 +698,19 @@ fast(struct fl_gz *z)
 					USE(e & 0xff);
 					put16(op, e >> 16);
 					op += (e >> 8) & 3;
-					continue;
+					e = lt[bb & LMASK];
 				}
 			}
-			/* the look-up stays good: a refill adds bits above */
 			REFILL();
+			continue;
 		}
 		if (e & E_SUB) {
 			e = lt[(e >> 16) + (unsigned)lowbits(bb >> LBITS, (e >> 8) & 15)];
 			if (e & E_LIT) {
 				USE(e & 0xff);
 				*op++ = (unsigned char)(e >> 16);
+				REFILL();
+				e = lt[bb & LMASK];
 				continue;
 			}
 		}
@@ -720,23 +731,33 @@ fast(struct fl_gz *z)
 			r = d & E_ERR ? -2 : -3;
 			break;
 		}
+		/* the next symbol's look-up, to overlap the copy */
+		REFILL();
+		e = lt[bb & LMASK];
 		{
 			const unsigned char *src = op - dist;
 			unsigned char *end = op + len;
 
-			if (dist >= 8) {
-				copy8(op, src);
-				copy8(op + 8, src + 8);
-				if (len > 16) {
-					op += 16;
-					src += 16;
+			if (dist >= 16) {
+				/* 16 bytes at a time never read what this copy
+				 * has yet to write; most matches take two */
+				memcpy(op, src, 16);
+				memcpy(op + 16, src + 16, 16);
+				if (len > 32) {
+					op += 32;
+					src += 32;
 					do {
-						copy8(op, src);
-						copy8(op + 8, src + 8);
+						memcpy(op, src, 16);
 						op += 16;
 						src += 16;
 					} while (op < end);
 				}
+			} else if (dist >= 8) {
+				do {
+					copy8(op, src);
+					op += 8;
+					src += 8;
+				} while (op < end);
 			} else if (dist == 1) {
 				uint64_t v = *src * UINT64_C(0x0101010101010101);
 

@@ -42,7 +42,7 @@ LOGFILES="level1 level2 level3 level4 level5 level6 level7 level8 level9 stored 
 
 @test "gztest: small output room and short reads give the same output" {
 	for f in $LOGFILES; do
-		for rs in "4096 1" "4099 7" "5000 3" "70000 65536"; do
+		for rs in "4096 1" "4099 7" "5000 333"; do
 			set -- $rs
 			run -0 to_files "$GZTEST" -r "$1" -s "$2" "$GZ/$f.gz"
 			same_file "$GZ/log.out" out
