@@ -31,8 +31,8 @@
 #define MAXOUT (1u << 16)       /* larger outputs are decoded, not compared */
 
 /* NOCOV -- no coverage feedback (and no comparison tracing, the bulk of
- * the run time) for the reference's and the encoder's bit helpers: the
- * feedback that counts is the decoder's */
+ * the run time) for the reference and the encoder: the feedback that
+ * counts is the decoder's */
 #if defined(__clang__) && __clang_major__ >= 13
 #define NOCOV __attribute__((no_sanitize("coverage")))
 #else
@@ -87,7 +87,7 @@ struct ref {
 	const char *why;
 };
 
-static void
+NOCOV static void
 rfail(struct ref *r, const char *why)
 {
 	r->why = why;
@@ -133,7 +133,7 @@ struct code {
 /* rcode -- a canonical code from lengths, with the decoder's rules: no
  * oversubscription; incomplete only as one code of length 1 (gaps > 0:
  * literals/lengths, distances) or no code at all (gaps > 1: distances) */
-static void
+NOCOV static void
 rcode(struct ref *r, struct code *c, const unsigned char *lens, int n, int gaps)
 {
 	int l, s, left = 1, ncodes = 0, offs[16];
@@ -196,7 +196,7 @@ static const unsigned char clorder[19] = {
 	16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
 };
 
-static void
+NOCOV static void
 rhuff(struct ref *r, const struct code *lc, const struct code *dc)
 {
 	int s, len, dist;
@@ -223,7 +223,7 @@ rhuff(struct ref *r, const struct code *lc, const struct code *dc)
 }
 
 /* rinflate -- the deflate stream at r->bit */
-static void
+NOCOV static void
 rinflate(struct ref *r)
 {
 	unsigned char lens[320], cl[19];
@@ -290,7 +290,7 @@ rinflate(struct ref *r)
 }
 
 /* rmember -- a member after its magic */
-static void
+NOCOV static void
 rmember(struct ref *r)
 {
 	unsigned h[10], flg, x, i, want;
@@ -339,7 +339,7 @@ rmember(struct ref *r)
 }
 
 /* refgunzip -- NULL, or why not */
-static const char *
+NOCOV static const char *
 refgunzip(struct ref *r, const unsigned char *p, size_t n)
 {
 	size_t i;
@@ -379,7 +379,7 @@ struct rnd {
 	size_t n, at;
 };
 
-static unsigned
+NOCOV static unsigned
 rnd(struct rnd *s, unsigned below)
 {
 	unsigned v = 0;
@@ -417,7 +417,7 @@ bput(struct bw *w, uint32_t v, int n)
 	}
 }
 
-static void
+NOCOV static void
 balign(struct bw *w)
 {
 	if (w->nb)
@@ -432,7 +432,7 @@ bcode(struct bw *w, unsigned code, int len)
 		bput(w, code >> len & 1, 1);
 }
 
-static void
+NOCOV static void
 canon(const unsigned char *lens, int n, unsigned *code)
 {
 	unsigned count[16] = { 0 }, next[16];
@@ -451,7 +451,7 @@ canon(const unsigned char *lens, int n, unsigned *code)
 
 /* randtree -- the depths of a complete code of k > 1 leaves, none deeper
  * than maxd: leaves split at random, or the last one, for deep codes */
-static void
+NOCOV static void
 randtree(struct rnd *s, unsigned char *d, int k, int maxd, int deep)
 {
 	int n = 1, i, j;
@@ -475,7 +475,7 @@ struct enc {
 
 /* symbols -- literals and matches through the codes given; the length
  * symbols below hlit, the distance symbols below hdist */
-static void
+NOCOV static void
 symbols(struct enc *e, const unsigned char *ll, const unsigned *lcode, const unsigned char *dl,
     const unsigned *dcode, int hlit, int hdist)
 {
@@ -517,7 +517,7 @@ literal:
 	bcode(&e->w, lcode[256], ll[256]);
 }
 
-static void
+NOCOV static void
 dynamic(struct enc *e)
 {
 	unsigned char lens[320], d[320], cl[19], cls[320], clx[320];
@@ -593,7 +593,7 @@ dynamic(struct enc *e)
 	symbols(e, lens, lcode, lens + hlit, dcode, hlit, hdist);
 }
 
-static void
+NOCOV static void
 member(struct enc *e)
 {
 	unsigned char lens[320];
@@ -684,7 +684,7 @@ readchunk(void *ctx, unsigned char *buf, size_t n)
 	return readsrc(&c->src, buf, n < c->most ? n : c->most);
 }
 
-static size_t
+NOCOV static size_t
 kindlen(const char *m)
 {
 	const char *at = strstr(m, " at byte ");
@@ -694,7 +694,7 @@ kindlen(const char *m)
 
 /* agree -- the reference's verdict why (NULL: the output ref[0, nref))
  * against a decoder's (err, out[0, n)) */
-static void
+NOCOV static void
 agree(const char *why, const unsigned char *ref, size_t nref, const char *err,
     const unsigned char *out, size_t n)
 {
