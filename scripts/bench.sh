@@ -1,20 +1,66 @@
 #!/bin/sh
-# bench.sh -- time the flowtag tools against wc, cat and an awk baseline.
+# bench.sh -- time the flowtag tools against wc, cat, gzip, zcat, an awk
+# baseline and DuckDB, on the inputs users have.
 #
-#   sh scripts/bench.sh [-x] [-r ROUNDS] [-n LINES] [-d DIR]
+#   sh scripts/bench.sh [-sx] [-r ROUNDS] [-n LINES] [-d DIR]
 #
 # Generates (or reuses) DIR/flows.log (LINES lines, fixed seed) and
 # DIR/lookup.csv (10000 rows) with scripts/flowgen, then times each case
-# ROUNDS times, interleaved round by round, and prints median seconds,
-# MB/s of the case's input, the ratio to `wc -l`, and peak RSS. Each filter
-# is also timed alone on its usual input: flow-parse on the log, flow-count
-# on flow-parse's output (parsed.tsv), flow-tag on flow-count's (counted.tsv),
-# flow-untagged on flow-tag's (tagged.tsv).
-# The awk baseline, scripts/flowtag.awk, does flowtag.sh's whole job: after
-# the table the report says whether its five output files are identical to
-# those of flowtag.sh (DIR/out-j1, DIR/out-jN) and names any that differ.
-# -x runs the scaling checks instead: flow-count on 10M distinct keys vs
-# 1k keys, and flow-tag loading a 1,000,000-row lookup table.
+# ROUNDS times, interleaved round by round, and prints per group of inputs
+# the median seconds, MB/s of the case's input (unpacked bytes for gzip),
+# the ratio to the group's reference case, and peak RSS; then the targets
+# of issues 12, 13 and 19 with the measured ratios, and whether the outputs
+# of the tools agree. The groups:
+#
+# plain     flows.log. Each filter is also timed alone on its usual input:
+#           flow-parse on the log, flow-count on flow-parse's output
+#           (parsed.tsv), flow-tag on flow-count's (counted.tsv),
+#           flow-untagged on flow-tag's (tagged.tsv). Reference: wc -l.
+# gzip      flows.log.gz (gzip -6 of flows.log): flowtag.sh -j 1 and
+#           default -j, gzip -t, igzip -t, DuckDB, and the decoder alone:
+#           tests/gz/gztest -b (lib/inflate.c into no output) where it is
+#           built, and flow-parse -c -j 1 on the .gz and on the plain log,
+#           whose difference gives the decoder's speed a second way.
+#           Reference: gzip -t.
+# many-gz   1,000 gzip -6 files of 2,000 lines (DIR/many-gz): flowtag.sh,
+#           zcat | awk baseline, zcat >/dev/null, DuckDB. Reference: zcat.
+# many-plain 200 plain files of 50 lines (DIR/many-plain). Reference:
+#           flowtag.sh -j 1.
+# day       25,000 gzip files of 20 to 60 lines in one directory (DIR/day),
+#           named like S3 objects, given to flowtag.sh as the directory and
+#           to DuckDB as a glob. Reference: flowtag.sh default -j.
+# The small files each start with the AWS header line, as S3 objects do.
+#
+#   -r ROUNDS  rounds per case (default 5); slow cases (sort, gzip -t,
+#              DuckDB) at most 3; a case that took over two minutes once
+#              is not run again
+#   -n LINES   lines of flows.log (default 10000000)
+#   -d DIR     data directory (default bench-data in the repo root)
+#   -s         skip the many-file groups (many-gz, many-plain, day)
+#   -x         scaling checks instead: flow-count on 10M distinct keys vs
+#              1k keys, and flow-tag loading a 1,000,000-row lookup table
+#
+# Data is generated once and reused: each file or directory has a .stamp
+# beside it naming how it was made, and is made again when that changes.
+#
+# The awk baseline, scripts/flowtag.awk, does flowtag.sh's whole job: the
+# report says whether its five output files are identical to those of
+# flowtag.sh (DIR/out-j1, DIR/out-jN) and names any that differ; on the
+# small gzip files (through zcat) the three count tables are compared.
+#
+# DuckDB (optional, bench only): scripts/bench-duckdb.mjs does the same job
+# as one query (read_csv, GROUP BY dstport, protocol, join with the lookup)
+# with 2 threads and writes the count tables; the report compares them with
+# flowtag's as sorted rows. It needs node and npm: the first run installs
+# @duckdb/node-api into DIR/duckdb with npm; if that fails the DuckDB cases
+# are skipped with a note saying why.
+# Optional tools, for the bench only: igzip for `igzip -t` (Debian package
+# isal: apt-get install isal); mawk for the awk baseline (else awk); GNU
+# time for the RSS column. A missing one is named in a note.
+#
+# The report starts with the date, the commit of the programs (and whether
+# the tree had uncommitted changes) and the load average before and after:
+# a busy machine is noted, as its times are not comparable.
 #
 # The programs are taken from PATH (make bench puts cmd/*/ and the repo
 # root first); if they are not there, the repo's cmd/*/ and root are added.
@@ -22,19 +68,20 @@
 # Peak RSS comes from GNU time (`/usr/bin/time -f %M`) around `sh -c CASE`:
 # for a pipeline, or a script like flowtag.sh, that is the largest single
 # process among the shell and all its children (getrusage's ru_maxrss for
-# children is a maximum, not a sum), so for `flowtag.sh -j N` the N workers
-# together use up to N times the figure shown.
+# children is a maximum, not a sum).
 set -eu
 
 prog=bench.sh
 seed=42
 lkrows=10000
+hdr='version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'
 
 usage() {
-	printf 'usage: sh scripts/bench.sh [-x] [-r ROUNDS] [-n LINES] [-d DIR]\n'
+	printf 'usage: sh scripts/bench.sh [-sx] [-r ROUNDS] [-n LINES] [-d DIR]\n'
 	printf '  -r ROUNDS  rounds per case (default 5; slow cases at most 3)\n'
 	printf '  -n LINES   lines of the generated flow log (default 10000000)\n'
 	printf '  -d DIR     data directory (default bench-data in the repo root)\n'
+	printf '  -s         skip the many-file cases (1,000 and 25,000 gzip files, 200 plain)\n'
 	printf '  -x         scaling checks: flow-count keys, flow-tag 1M-row lookup\n'
 }
 
@@ -53,9 +100,11 @@ rounds=5
 lines=10000000
 dir=
 extra=0
-while getopts hxr:n:d: opt; do
+many=1
+while getopts hsxr:n:d: opt; do
 	case $opt in
 	h) usage; exit 0 ;;
+	s) many=0 ;;
 	x) extra=1 ;;
 	r) posint -r "$OPTARG"; rounds=$OPTARG ;;
 	n) posint -n "$OPTARG"; lines=$OPTARG ;;
@@ -65,6 +114,7 @@ while getopts hxr:n:d: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -eq 0 ] || { usage >&2; exit 2; }
+[ "$extra" = 0 ] || many=0
 
 root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 [ -n "$dir" ] || dir=$root/bench-data
@@ -128,6 +178,21 @@ ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 
 fsize() { wc -c <"$1" | tr -d ' '; }
 
+# size PATH: a file's bytes, the number of files below a directory
+size() {
+	if [ -d "$1" ]; then
+		find "$1" -type f | wc -l | tr -d ' '
+	else
+		fsize "$1"
+	fi
+}
+
+# fresh PATH WANT: PATH is there, made by WANT, with the size it had then
+fresh() {
+	[ -e "$1" ] && [ -f "$1.stamp" ] && [ "$(cat "$1.stamp")" = "$2 $(size "$1")" ]
+}
+mark() { printf '%s %s\n' "$2" "$(size "$1")" >"$1.stamp"; }
+
 # genpipe FILE CMD ARGS...: FILE from flowgen ARGS | CMD, unless a stamp
 # says it is there
 genpipe() {
@@ -135,14 +200,11 @@ genpipe() {
 	cmd=$2
 	shift 2
 	want="flowgen $* | $cmd"
-	if [ -f "$f" ] && [ -f "$f.stamp" ] &&
-		[ "$(cat "$f.stamp")" = "$want $(fsize "$f")" ]; then
-		return 0
-	fi
+	fresh "$f" "$want" && return 0
 	printf '%s: generating %s (%s)\n' "$prog" "$f" "$want" >&2
 	rm -f -- "$f.stamp"
 	"$flowgen" "$@" | "$cmd" 2>/dev/null >"$f" || die "$cmd failed"
-	printf '%s %s\n' "$want" "$(fsize "$f")" >"$f.stamp"
+	mark "$f" "$want"
 }
 
 # gen FILE ARGS...: FILE from flowgen ARGS alone
@@ -152,18 +214,83 @@ gen() {
 	genpipe "$f" cat "$@"
 }
 
+# genset DIR FILES LINES GZ SEED: DIR holds FILES files cut from one flowgen
+# log (seed SEED), each the AWS header line then LINES lines (LINES 0: 20 to
+# 60, varying), named like S3 objects; gzip -6 each when GZ is 1
+genset() {
+	gd=$1 nf=$2 per=$3 packed=$4 gs=$5
+	total=$(awk -v nf="$nf" -v per="$per" 'BEGIN {
+		for (i = 0; i < nf; i++) t += per ? per : 20 + (i * 7) % 41
+		print t }')
+	each=$per
+	[ "$per" != 0 ] || each=20-60
+	want="flowgen -s $gs -m 1 -d 5 -n $total, $nf files of $each lines, gzip $packed"
+	fresh "$gd" "$want" && return 0
+	printf '%s: generating %s (%s)\n' "$prog" "$gd" "$want" >&2
+	rm -rf -- "$gd" "$gd.stamp" "$gd.new"
+	mkdir -p -- "$gd.new" || die "cannot create $gd.new"
+	"$flowgen" -s "$gs" -m 1 -d 5 -n "$total" |
+		awk -v d="$gd.new" -v per="$per" -v gz="$packed" -v hdr="$hdr" -v q="'" '
+		function name(i,   t, h) {
+			t = i % 288
+			h = (i * 40503 + 7919) % 65536
+			return sprintf("123456789012_vpcflowlogs_us-east-1_fl-0123456789ab%05x_20261101T%02d%02dZ_%04x%04x.log%s",
+				int(i / 288), int(t / 12), (t % 12) * 5, h, (h * 31 + i) % 65536, gz ? ".gz" : "")
+		}
+		function put(s) {
+			if (gz)
+				print s | f
+			else
+				print s > f
+		}
+		BEGIN { i = -1 }
+		left == 0 {
+			if (i >= 0)
+				close(f)
+			i++
+			f = gz ? "gzip -6 >" q d "/" name(i) q : d "/" name(i)
+			left = per ? per : 20 + (i * 7) % 41
+			put(hdr)
+		}
+		{ put($0); left-- }
+		END { close(f) }' || die "cannot write $gd.new"
+	mv -- "$gd.new" "$gd" || die "cannot rename $gd.new"
+	mark "$gd" "$want"
+}
+
 log=$dir/flows.log
 lk=$dir/lookup.csv
 gen "$log" -s "$seed" -m 1 -d 5 -n "$lines"
 gen "$lk" -s "$seed" -L "$lkrows"
 logbytes=$(fsize "$log")
-cat -- "$log" >/dev/null       # into the page cache before the first round
 
 missing=
 for p in flow-parse flow-count flow-tag flow-untagged flowtag.sh; do
 	have "$p" || missing="$missing $p"
 done
 [ -z "$missing" ] || note "not found on PATH:$missing (their cases are skipped)"
+
+gz=$dir/flows.log.gz
+mgz=$dir/many-gz
+mpl=$dir/many-plain
+day=$dir/day
+if [ "$extra" = 0 ]; then
+	want="gzip -6 of $(cat "$log.stamp")"
+	if ! fresh "$gz" "$want"; then
+		printf '%s: generating %s (gzip -6)\n' "$prog" "$gz" >&2
+		rm -f -- "$gz.stamp"
+		gzip -6 <"$log" >"$gz" || die "gzip failed"
+		mark "$gz" "$want"
+	fi
+	if [ "$many" = 1 ]; then
+		genset "$mgz" 1000 2000 1 43
+		genset "$mpl" 200 50 0 44
+		genset "$day" 25000 0 1 45
+	fi
+fi
+
+# the unpacked bytes of a set of files
+setbytes() { find "$1" -type f -exec cat {} + | gzip -dcf | wc -c | tr -d ' '; }
 
 parsed=$dir/parsed.tsv
 counted=$dir/counted.tsv
@@ -176,50 +303,168 @@ if have flow-parse && have flow-count; then
 	fi
 fi
 
+# DuckDB: @duckdb/node-api in DIR/duckdb, installed by npm the first time
+duck=
+ddir=$dir/duckdb
+duckver=
+if [ "$extra" = 0 ]; then
+	why=
+	if ! have node || ! have npm; then
+		why="node or npm is not installed"
+	elif [ ! -f "$ddir/node_modules/@duckdb/node-api/package.json" ]; then
+		printf '%s: npm install --prefix %s @duckdb/node-api\n' "$prog" "$ddir" >&2
+		mkdir -p -- "$ddir"
+		if ! npm install --prefix "$ddir" --no-audit --no-fund @duckdb/node-api >"$tmp/npm.log" 2>&1; then
+			why="npm install @duckdb/node-api failed: $(grep -v '^ *$' "$tmp/npm.log" | tail -n 1)"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		duckver=$(sed -n 's/^ *"version": *"\(.*\)",*$/\1/p' \
+			"$ddir/node_modules/@duckdb/node-api/package.json" | head -n 1)
+		head -n 100 "$log" >"$tmp/duck.log"
+		if node "$root/scripts/bench-duckdb.mjs" -d "$ddir" -l "$lk" -o "$tmp/duckout" \
+			"$tmp/duck.log" >"$tmp/duck.err" 2>&1; then
+			duck=1
+		else
+			why="it does not run: $(head -n 1 "$tmp/duck.err")"
+		fi
+	fi
+	[ -n "$duck" ] || note "DuckDB skipped: $why"
+fi
+ddb="exec node '$root/scripts/bench-duckdb.mjs' -d '$ddir' -l '$lk'"
+
+gztest=$root/tests/gz/gztest
+if [ -x "$gztest" ] && "$gztest" -h 2>&1 | grep -q -- '-b'; then
+	:
+else
+	gztest=
+fi
+
+# everything into the page cache before the first round
+cat -- "$log" >/dev/null
+[ ! -f "$gz" ] || cat -- "$gz" >/dev/null
+for d in "$mgz" "$mpl" "$day"; do
+	[ "$many" = 0 ] || [ ! -d "$d" ] || find "$d" -type f -exec cat {} + >/dev/null
+done
+
 # --- cases -------------------------------------------------------------------
-# One line per case in $tmp/cases: id TAB rounds TAB input-bytes TAB label TAB
-# command; `exec` makes a single command the process that GNU time measures.
+# One line per case in $tmp/cases: id TAB group TAB rounds TAB input-bytes
+# TAB label TAB command; `exec` makes a single command the process that
+# GNU time measures. One line per group in $tmp/groups: group TAB title TAB
+# id of the reference case TAB its short name.
 
 : >"$tmp/cases"
-addcase() {   # id rounds bytes label command [needed programs...]
-	id=$1 r=$2 b=$3 label=$4 c=$5
-	shift 5
+: >"$tmp/groups"
+addcase() {   # id group rounds bytes label command [needed programs...]
+	id=$1 g=$2 r=$3 b=$4 label=$5 c=$6
+	shift 6
 	for p in "$@"; do
 		have "$p" || return 0
 	done
-	printf '%s\t%s\t%s\t%s\t%s\n' "$id" "$r" "$b" "$label" "$c" >>"$tmp/cases"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$g" "$r" "$b" "$label" "$c" >>"$tmp/cases"
 }
+group() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$tmp/groups"; }
+mb() { awk -v b="$1" 'BEGIN {printf "%.0f", b / 1e6}'; }
 
 slow=$rounds
 [ "$slow" -le 3 ] || slow=3
+ftq="exec flowtag.sh -q -l '$lk'"
 
 if [ "$extra" = 0 ]; then
-	mkdir -p "$dir/out-j1" "$dir/out-jN"
-	addcase wc "$rounds" "$logbytes" "wc -l" "exec wc -l <'$log' >/dev/null"
-	addcase cat "$rounds" "$logbytes" "cat >/dev/null" "exec cat '$log' >/dev/null"
-	addcase ft1 "$rounds" "$logbytes" "flowtag.sh -q -j 1" \
-		"exec flowtag.sh -q -j 1 -l '$lk' -o '$dir/out-j1' '$log'" flowtag.sh
-	addcase ftN "$rounds" "$logbytes" "flowtag.sh -q (-j $ncpu)" \
-		"exec flowtag.sh -q -l '$lk' -o '$dir/out-jN' '$log'" flowtag.sh
-	addcase parse "$rounds" "$logbytes" "flow-parse >/dev/null" \
+	group plain "flows.log: $lines lines, $(mb "$logbytes") MB" wc "x_wc-l"
+	# no outputs of an earlier run: a case that fails leaves none
+	rm -rf "$dir"/out-* "$dir"/ddb-*
+	for o in j1 jN gz-j1 gz-jN mgz-j1 mgz-jN mpl-j1 mpl-jN day-j1 day-jN; do
+		mkdir -p "$dir/out-$o"
+	done
+	mkdir -p "$tmp/awkout"
+	addcase wc plain "$rounds" "$logbytes" "wc -l" "exec wc -l <'$log' >/dev/null"
+	addcase cat plain "$rounds" "$logbytes" "cat >/dev/null" "exec cat '$log' >/dev/null"
+	addcase ft1 plain "$rounds" "$logbytes" "flowtag.sh -q -j 1" \
+		"$ftq -j 1 -o '$dir/out-j1' '$log'" flowtag.sh
+	addcase ftN plain "$rounds" "$logbytes" "flowtag.sh -q (-j $ncpu)" \
+		"$ftq -o '$dir/out-jN' '$log'" flowtag.sh
+	addcase parse plain "$rounds" "$logbytes" "flow-parse >/dev/null" \
 		"exec flow-parse '$log' >/dev/null" flow-parse
-	addcase pcount "$rounds" "$logbytes" "flow-parse | flow-count" \
+	addcase pcount plain "$rounds" "$logbytes" "flow-parse | flow-count" \
 		"flow-parse '$log' | flow-count >/dev/null" flow-parse flow-count
 	[ -s "$parsed" ] &&
-		addcase count "$rounds" "$(fsize "$parsed")" "flow-count (parsed.tsv)" \
+		addcase count plain "$rounds" "$(fsize "$parsed")" "flow-count (parsed.tsv)" \
 			"exec flow-count '$parsed' >/dev/null" flow-count
 	[ -s "$counted" ] &&
-		addcase tag "$rounds" "$(fsize "$counted")" "flow-tag (counted, 10k lookup)" \
+		addcase tag plain "$rounds" "$(fsize "$counted")" "flow-tag (counted, 10k lookup)" \
 			"exec flow-tag -l '$lk' '$counted' >/dev/null" flow-tag
 	[ -s "$tagged" ] &&
-		addcase untag "$rounds" "$(fsize "$tagged")" "flow-untagged (tagged)" \
+		addcase untag plain "$rounds" "$(fsize "$tagged")" "flow-untagged (tagged)" \
 			"exec flow-untagged '$tagged' >/dev/null" flow-untagged
-	mkdir -p "$tmp/awkout"
-	addcase awk "$rounds" "$logbytes" "$awk -f flowtag.awk" \
+	addcase awk plain "$rounds" "$logbytes" "$awk -f flowtag.awk" \
 		"exec $awk -v out='$tmp/awkout' -f '$root/scripts/flowtag.awk' '$lk' '$log'"
-	addcase sortu "$slow" "$logbytes" "awk|sort|uniq -c (LC_ALL=C)" \
+	addcase sortu plain "$slow" "$logbytes" "awk|sort|uniq -c (LC_ALL=C)" \
 		"$awk '{print \$7, \$8}' '$log' | LC_ALL=C sort | LC_ALL=C uniq -c >/dev/null"
+	[ -z "$duck" ] ||
+		addcase dplain plain "$slow" "$logbytes" "DuckDB (2 threads)" "$ddb -o '$dir/ddb-plain' '$log'"
+
+	group gz "flows.log.gz: gzip -6, $(mb "$(fsize "$gz")") MB packed; MB/s of unpacked data" gzt "x_gzip-t"
+	addcase gft1 gz "$rounds" "$logbytes" "flowtag.sh -q -j 1" \
+		"$ftq -j 1 -o '$dir/out-gz-j1' '$gz'" flowtag.sh
+	addcase gftN gz "$rounds" "$logbytes" "flowtag.sh -q (-j $ncpu)" \
+		"$ftq -o '$dir/out-gz-jN' '$gz'" flowtag.sh
+	addcase gzt gz "$slow" "$logbytes" "gzip -t" "exec gzip -t '$gz'"
+	addcase igzt gz "$rounds" "$logbytes" "igzip -t" "exec igzip -t '$gz'" igzip
+	[ -z "$duck" ] ||
+		addcase dgz gz "$slow" "$logbytes" "DuckDB (2 threads)" "$ddb -o '$dir/ddb-gz' '$gz'"
+	have igzip || note "igzip is not installed: no igzip -t case (apt-get install isal)"
+	[ -n "$gztest" ] ||
+		note "tests/gz/gztest is not built with -b: the decoder's speed is only derived"
+	[ -z "$gztest" ] ||
+		addcase gzb gz "$rounds" "$logbytes" "decoder alone (gztest -b)" \
+			"exec '$gztest' -b -n 1 '$gz' >/dev/null"
+	addcase pcgz gz "$rounds" "$logbytes" "flow-parse -c -j 1 (.gz)" \
+		"exec flow-parse -c -j 1 '$gz' >/dev/null" flow-parse
+	addcase pcpl gz "$rounds" "$logbytes" "flow-parse -c -j 1 (plain)" \
+		"exec flow-parse -c -j 1 '$log' >/dev/null" flow-parse
+	if [ "$many" = 1 ]; then
+		b=$(setbytes "$mgz")
+		group mgz "many-gz: 1,000 gzip -6 files of 2,000 lines, $(mb "$b") MB unpacked" mzcat "x_zcat"
+		mkdir -p "$tmp/awkmgz"
+		addcase mftN mgz "$rounds" "$b" "flowtag.sh -q (-j $ncpu)" \
+			"$ftq -o '$dir/out-mgz-jN' '$mgz/'*.log.gz" flowtag.sh
+		addcase mft1 mgz "$rounds" "$b" "flowtag.sh -q -j 1" \
+			"$ftq -j 1 -o '$dir/out-mgz-j1' '$mgz/'*.log.gz" flowtag.sh
+		addcase mawk mgz "$rounds" "$b" "zcat | $awk -f flowtag.awk" \
+			"zcat '$mgz/'*.log.gz | $awk -v out='$tmp/awkmgz' -f '$root/scripts/flowtag.awk' '$lk' -" zcat
+		addcase mzcat mgz "$rounds" "$b" "zcat >/dev/null" "exec zcat '$mgz/'*.log.gz >/dev/null" zcat
+		[ -z "$duck" ] ||
+			addcase dmgz mgz "$slow" "$b" "DuckDB (2 threads, glob)" \
+				"$ddb -H -o '$dir/ddb-mgz' '$mgz/*.log.gz'"
+
+		b=$(setbytes "$mpl")
+		group mpl "many-plain: 200 files of 50 lines, $(mb "$b") MB" pft1 "x_-j1"
+		mkdir -p "$tmp/awkmpl"
+		addcase pftN mpl "$rounds" "$b" "flowtag.sh -q (-j $ncpu)" \
+			"$ftq -o '$dir/out-mpl-jN' '$mpl/'*.log" flowtag.sh
+		addcase pft1 mpl "$rounds" "$b" "flowtag.sh -q -j 1" \
+			"$ftq -j 1 -o '$dir/out-mpl-j1' '$mpl/'*.log" flowtag.sh
+		addcase pawk mpl "$rounds" "$b" "$awk -f flowtag.awk" \
+			"exec $awk -v out='$tmp/awkmpl' -f '$root/scripts/flowtag.awk' '$lk' '$mpl/'*.log"
+		addcase pcat mpl "$rounds" "$b" "cat >/dev/null" "exec cat '$mpl/'*.log >/dev/null"
+		[ -z "$duck" ] ||
+			addcase dmpl mpl "$slow" "$b" "DuckDB (2 threads, glob)" \
+				"$ddb -H -o '$dir/ddb-mpl' '$mpl/*.log'"
+
+		b=$(setbytes "$day")
+		group day "day: 25,000 gzip files of 20-60 lines in one directory, $(mb "$b") MB unpacked" \
+			dftN "x_flowtag"
+		addcase dftN day "$rounds" "$b" "flowtag.sh -q (-j $ncpu) DIR" \
+			"$ftq -o '$dir/out-day-jN' '$day'" flowtag.sh
+		addcase dft1 day "$rounds" "$b" "flowtag.sh -q -j 1 DIR" \
+			"$ftq -j 1 -o '$dir/out-day-j1' '$day'" flowtag.sh
+		[ -z "$duck" ] ||
+			addcase dday day "$slow" "$b" "DuckDB (2 threads, DIR/*.log.gz)" \
+				"$ddb -H -o '$dir/ddb-day' '$day/*.log.gz'"
+	fi
 else
+	group x "scaling checks" - "ns/line"
 	k10m=$dir/keys10M.tsv
 	k1k=$dir/keys1k.tsv
 	lk1m=$dir/lookup1M.csv
@@ -229,20 +474,20 @@ else
 	fi
 	gen "$lk1m" -s "$seed" -L 1000000
 	[ -s "$k1k" ] &&
-		addcase keys1k "$slow" "$(fsize "$k1k")" "flow-count, 10M lines, 1k keys" \
+		addcase keys1k x "$slow" "$(fsize "$k1k")" "flow-count, 10M lines, 1k keys" \
 			"exec flow-count '$k1k' >/dev/null" flow-count
 	[ -s "$k10m" ] &&
-		addcase keys10m "$slow" "$(fsize "$k10m")" "flow-count, 10M lines, 10M keys" \
+		addcase keys10m x "$slow" "$(fsize "$k10m")" "flow-count, 10M lines, 10M keys" \
 			"exec flow-count '$k10m' >/dev/null" flow-count
-	addcase load10k "$slow" "$(fsize "$lk")" "flow-tag load 10k rows" \
+	addcase load10k x "$slow" "$(fsize "$lk")" "flow-tag load 10k rows" \
 		"exec flow-tag -l '$lk' </dev/null >/dev/null" flow-tag
-	addcase load1m "$slow" "$(fsize "$lk1m")" "flow-tag load 1M rows" \
+	addcase load1m x "$slow" "$(fsize "$lk1m")" "flow-tag load 1M rows" \
 		"exec flow-tag -l '$lk1m' </dev/null >/dev/null" flow-tag
 	[ -s "$counted" ] &&
-		addcase tag1m "$slow" "$(fsize "$counted")" "flow-tag (counted, 1M lookup)" \
+		addcase tag1m x "$slow" "$(fsize "$counted")" "flow-tag (counted, 1M lookup)" \
 			"exec flow-tag -l '$lk1m' '$counted' >/dev/null" flow-tag
 	[ -s "$k10m" ] &&
-		addcase awk10m 1 "$(fsize "$k10m")" "$awk count, 10M keys (ref.)" \
+		addcase awk10m x 1 "$(fsize "$k10m")" "$awk count, 10M keys (ref.)" \
 			"exec $awk '{c[\$0]++} END {for (k in c) n++; print n}' '$k10m' >/dev/null"
 fi
 
@@ -273,13 +518,15 @@ measure() {
 	[ -z "$gtime" ] || tail -n 1 "$tmp/time" | awk '{print $2}' >>"$tmp/$1.k"
 }
 
-printf '%s: %s lines, %s bytes, %s rounds, %s cores\n' \
-	"$prog" "$lines" "$logbytes" "$rounds" "$ncpu" >&2
+printf '%s: %s lines, %s bytes, %s rounds, %s cores, %s cases\n' \
+	"$prog" "$lines" "$logbytes" "$rounds" "$ncpu" "$(wc -l <"$tmp/cases" | tr -d ' ')" >&2
 
+loadavg() { cut -d ' ' -f 1-3 /proc/loadavg 2>/dev/null || :; }
+load0=$(loadavg)
 r=1
 while [ "$r" -le "$rounds" ]; do
 	printf '%s: round %s:' "$prog" "$r" >&2
-	while IFS='	' read -r id n _ _ c; do
+	while IFS='	' read -r id _ n _ _ c; do
 		[ "$r" -le "$n" ] || continue
 		# a case that took over two minutes is not run again
 		if [ -f "$tmp/$id.s" ] &&
@@ -310,78 +557,184 @@ maxk() {
 	sort -n "$1" | tail -n 1 | awk '{printf "%.1f", $1 / 1024}'
 }
 
+# $tmp/table: id TAB group TAB label TAB rounds TAB median TAB bytes TAB MiB
 : >"$tmp/table"
-while IFS='	' read -r id _ b label _; do
+while IFS='	' read -r id g _ b label _; do
 	[ -f "$tmp/$id.s" ] || continue
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$label" "$(wc -l <"$tmp/$id.s" | tr -d ' ')" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$g" "$label" "$(wc -l <"$tmp/$id.s" | tr -d ' ')" \
 		"$(median "$tmp/$id.s")" "$b" "$(maxk "$tmp/$id.k")" >>"$tmp/table"
 done <"$tmp/cases"
 
 printf '\nflowtag bench: %s, %s lines (%s MB), lookup %s rows, %s cores, %s\n' \
-	"$(date -u '+%Y-%m-%d %H:%M UTC')" "$lines" \
-	"$(awk -v b="$logbytes" 'BEGIN {printf "%.0f", b / 1e6}')" "$lkrows" "$ncpu" \
+	"$(date -u '+%Y-%m-%d %H:%M UTC')" "$lines" "$(mb "$logbytes")" "$lkrows" "$ncpu" \
 	"$(uname -sm)"
 cpu=$(sed -n 's/^model name[	 ]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
 [ -z "$cpu" ] || printf 'cpu: %s\n' "$cpu"
-printf '\n'
+rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null) || rev=
+if [ -n "$rev" ]; then
+	git -C "$root" diff --quiet HEAD -- 2>/dev/null || rev="$rev + uncommitted changes"
+	printf 'programs: %s\n' "$rev"
+fi
+load1=$(loadavg)
+if [ -n "$load0" ]; then
+	printf 'load average (1, 5, 15 min): %s before, %s after\n' "$load0" "$load1"
+	awk -v l="${load0%% *}" -v n="$ncpu" 'BEGIN {exit !(l > n / 2)}' &&
+		note "the machine was busy when the bench started (load ${load0%% *} on $ncpu cores): the times are not a quiet machine's"
+fi
+[ -z "$duckver" ] || [ -z "$duck" ] || printf 'DuckDB: @duckdb/node-api %s (node %s)\n' "$duckver" "$(node --version)"
 xlines=$lines
 [ "$extra" = 0 ] || xlines=10000000     # the keys*.tsv files of -x
-awk -F '\t' -v lines="$xlines" -v extra="$extra" '
-	{ id[NR] = $1; label[NR] = $2; n[NR] = $3; med[NR] = $4; bytes[NR] = $5; rss[NR] = $6
-	  if ($1 == "wc") wc = $4 }
+awk -F '\t' -v lines="$xlines" '
+	FNR == NR { title[$1] = $2; ref[$1] = $3; rname[$1] = $4; order[++ng] = $1; next }
+	{ g = $2; n[g]++; k = g SUBSEP n[g]
+	  id[k] = $1; label[k] = $3; rnd[k] = $4; med[k] = $5; bytes[k] = $6; rss[k] = $7
+	  if ($1 == ref[g] && $5 != "fail") reft[g] = $5 }
 	END {
-		if (extra)
-			printf "%-34s %6s %9s %9s %9s %9s\n", "case", "rounds", "median_s", "MB/s", "ns/line", "RSS_MiB"
-		else
-			printf "%-34s %6s %9s %9s %9s %9s\n", "case", "rounds", "median_s", "MB/s", "x_wc-l", "RSS_MiB"
-		for (i = 1; i <= NR; i++) {
-			if (med[i] == "fail") {
-				printf "%-34s %6s %9s %9s %9s %9s\n", label[i], n[i], "FAIL", "-", "-", rss[i]
+		for (j = 1; j <= ng; j++) {
+			g = order[j]
+			if (!n[g])
 				continue
+			printf "\n%s\n", title[g]
+			printf "%-34s %6s %9s %9s %9s %9s\n", "case", "rounds", "median_s", "MB/s", rname[g], "RSS_MiB"
+			for (i = 1; i <= n[g]; i++) {
+				k = g SUBSEP i
+				if (med[k] == "fail") {
+					printf "%-34s %6s %9s %9s %9s %9s\n", label[k], rnd[k], "FAIL", "-", "-", rss[k]
+					continue
+				}
+				mbs = med[k] > 0 ? sprintf("%.0f", bytes[k] / med[k] / 1e6) : "-"
+				if (g == "x")
+					x = id[k] ~ /^keys/ && med[k] > 0 ? sprintf("%.0f", med[k] / lines * 1e9) : "-"
+				else
+					x = reft[g] > 0 ? sprintf("%.2f", med[k] / reft[g]) : "-"
+				printf "%-34s %6s %9.3f %9s %9s %9s\n", label[k], rnd[k], med[k], mbs, x, rss[k]
 			}
-			mbs = med[i] > 0 ? sprintf("%.0f", bytes[i] / med[i] / 1e6) : "-"
-			if (extra)
-				x = id[i] ~ /^keys/ && med[i] > 0 ? sprintf("%.0f", med[i] / lines * 1e9) : "-"
-			else
-				x = wc > 0 ? sprintf("%.2f", med[i] / wc) : "-"
-			printf "%-34s %6s %9.3f %9s %9s %9s\n", label[i], n[i], med[i], mbs, x, rss[i]
 		}
-	}' "$tmp/table"
+	}' "$tmp/groups" "$tmp/table"
 
-# mawk / flowtag ratio and a check that both give the same numbers
-if [ "$extra" = 0 ]; then
-	awkt=$(awk -F '\t' '$1 == "awk" {print $4}' "$tmp/table")
-	for c in ft1 ftN; do
-		t=$(awk -F '\t' -v c="$c" '$1 == c {print $4}' "$tmp/table")
-		case $awkt$t in *fail* | '') continue ;; esac
-		awk -v a="$awkt" -v t="$t" -v c="$c" 'BEGIN {
-			printf "%s / flowtag.sh %s: %.2f\n", "'"$awk"'", (c == "ft1" ? "-j 1" : "-j default"), a / t }'
+# med ID: the case's median seconds, empty if it did not run or failed
+med() { awk -F '\t' -v c="$1" '$1 == c && $5 != "fail" {print $5}' "$tmp/table"; }
+
+# target TEXT A B OP LIMIT: the ratio of the medians of cases A and B
+# against the target "A / B OP LIMIT"
+target() {
+	a=$(med "$2") b=$(med "$3")
+	if [ -z "$a" ] || [ -z "$b" ]; then
+		printf '  %-50s %7s   (target %s %s)\n' "$1" "n/a" "$4" "$5"
+		return 0
+	fi
+	awk -v t="$1" -v a="$a" -v b="$b" -v op="$4" -v lim="$5" 'BEGIN {
+		x = b > 0 ? a / b : 0
+		ok = op == "<=" ? x <= lim : x >= lim
+		printf("  %-50s %7.2f   (target %s %s: %s)\n", t, x, op, lim, ok ? "ok" : "MISSED") }'
+}
+
+# same NAME DIR1 DIR2 SORTED FILES...: whether the files agree, byte for
+# byte or (SORTED 1) as sorted rows; nothing if DIR1 has none of them
+same() {
+	name=$1 d1=$2 d2=$3 sorted=$4
+	shift 4
+	[ -f "$d1/$1" ] || return 0
+	if [ ! -f "$d2/$1" ]; then
+		printf '  %s: no output from the second to compare\n' "$name"
+		return 0
+	fi
+	differ=
+	for f; do
+		if [ "$sorted" = 1 ]; then
+			LC_ALL=C sort "$d1/$f" >"$tmp/s1" 2>/dev/null || : >"$tmp/s1"
+			LC_ALL=C sort "$d2/$f" >"$tmp/s2" 2>/dev/null || : >"$tmp/s2"
+			cmp -s "$tmp/s1" "$tmp/s2" || differ="$differ $f"
+		else
+			cmp -s "$d1/$f" "$d2/$f" || differ="$differ $f"
+		fi
 	done
+	if [ -z "$differ" ]; then
+		printf '  %s: agree (%s)\n' "$name" "$*"
+	else
+		printf '  %s: DIFFER:%s\n' "$name" "$differ"
+	fi
+}
+
+if [ "$extra" = 0 ]; then
+	printf '\ntargets (issues 12, 13, 19), ratios of medians:\n'
+	target "gz: flowtag.sh -j 1 / gzip -t" gft1 gzt "<=" 0.36
+	target "gz: DuckDB / flowtag.sh -j 1" dgz gft1 ">=" 2.5
+	target "plain: flowtag.sh (-j $ncpu) / wc -l" ftN wc "<=" 2
+	target "plain: flowtag.sh -j 1 / wc -l" ft1 wc "<=" 2
+	target "plain: flowtag.sh -j 1 / -j $ncpu" ft1 ftN ">=" 1.6
+	if [ "$many" = 1 ]; then
+		target "many-gz: DuckDB / flowtag.sh (-j $ncpu)" dmgz mftN ">=" 4
+		target "many-gz: flowtag.sh (-j $ncpu) / zcat" mftN mzcat "<=" 0.25
+		target "many-gz: flowtag.sh (-j $ncpu) / -j 1" mftN mft1 "<=" 1
+		target "many-plain: flowtag.sh (-j $ncpu) / -j 1" pftN pft1 "<=" 1.05
+		target "day: flowtag.sh (-j $ncpu) / -j 1" dftN dft1 "<=" 1
+		target "day: DuckDB / flowtag.sh (-j $ncpu)" dday dftN ">=" 1
+	fi
+	# the decoder's speed: measured alone, and derived from flow-parse -c
+	a=$(med gzb) g=$(med pcgz) p=$(med pcpl)
+	[ -z "$a" ] || awk -v b="$logbytes" -v t="$a" 'BEGIN {
+		x = t > 0 ? b / t / 1e6 : 0
+		printf("  %-50s %7.0f   (target >= 700: %s)\n", "gz: decoder alone (gztest -b), MB/s of output",
+			x, x >= 700 ? "ok" : "MISSED") }'
+	[ -z "$g" ] || [ -z "$p" ] || awk -v b="$logbytes" -v g="$g" -v p="$p" 'BEGIN {
+		x = g > p ? b / (g - p) / 1e6 : 0
+		if (x > 0)
+			printf("  %-50s %7.0f   (target >= 700: %s)\n", "gz: decoder derived, MB/s of output (see note)",
+				x, x >= 700 ? "ok" : "MISSED")
+	}'
+	# peak RSS of any flowtag.sh case: the largest process, flow-parse
+	awk -F '\t' '$1 ~ /ft[1N]$/ && $7 != "-" && $7 + 0 > m {m = $7 + 0; c = $3 " (" $2 ")"}
+		END {
+			if (!m)
+				exit
+			printf("  %-50s %7.1f   (target <= 32: %s)\n", "peak RSS of a flowtag.sh process, MiB",
+				m, m <= 32 ? "ok" : "MISSED")
+			printf("    (largest: %s)\n", c)
+		}' "$tmp/table"
+	[ -z "$g" ] || [ -z "$p" ] ||
+		note "decoder derived = unpacked bytes / (time of flow-parse -c -j 1 on the .gz - time of the same on the plain log), the time that decoding adds to parsing and counting"
+
+	printf '\noutputs:\n'
 	# flowtag.awk does the whole job: its five files should be flowtag.sh's
-	aout=$tmp/awkout
+	five='output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log'
+	three='port_protocol_counts.csv tag_counts.csv untagged_flows.csv'
 	for c in j1 jN; do
 		o=$dir/out-$c
 		[ -f "$o/output.csv" ] || continue
-		if [ ! -f "$aout/output.csv" ]; then
-			printf 'flowtag.awk vs out-%s: flowtag.awk wrote no output\n' "$c"
+		if [ ! -f "$tmp/awkout/output.csv" ]; then
+			printf '  flowtag.awk vs out-%s: flowtag.awk wrote no output\n' "$c"
 			continue
 		fi
-		differ=
-		for f in output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log; do
-			cmp -s "$o/$f" "$aout/$f" || differ="$differ $f"
-		done
-		if [ -z "$differ" ]; then
-			printf 'flowtag.awk vs out-%s: all five files identical\n' "$c"
-		else
-			printf 'flowtag.awk vs out-%s: DIFFER:%s\n' "$c" "$differ"
-			sed -n '/^Totals:/,$p' "$o/output.csv" >"$tmp/ft.tot"
-			sed -n '/^Totals:/,$p' "$aout/output.csv" | diff "$tmp/ft.tot" - | head -n 20 || true
-		fi
+		# shellcheck disable=SC2086 # the file names are words
+		same "flowtag.awk vs out-$c" "$o" "$tmp/awkout" 0 $five
 	done
+	# shellcheck disable=SC2086
+	{
+		same "plain: DuckDB vs flowtag.sh" "$dir/ddb-plain" "$dir/out-j1" 1 $three
+		same "gz: flowtag.sh -j 1 vs the same on flows.log" "$dir/out-gz-j1" "$dir/out-j1" 0 $three output.csv
+		same "gz: flowtag.sh -j $ncpu vs -j 1" "$dir/out-gz-jN" "$dir/out-gz-j1" 0 $five
+		same "gz: DuckDB vs flowtag.sh" "$dir/ddb-gz" "$dir/out-gz-j1" 1 $three
+		if [ "$many" = 1 ]; then
+			same "many-gz: flowtag.sh -j $ncpu vs -j 1" "$dir/out-mgz-jN" "$dir/out-mgz-j1" 0 $five
+			same "many-gz: zcat | flowtag.awk vs flowtag.sh" "$tmp/awkmgz" "$dir/out-mgz-j1" 0 $three
+			same "many-gz: DuckDB vs flowtag.sh" "$dir/ddb-mgz" "$dir/out-mgz-j1" 1 $three
+			same "many-plain: flowtag.sh -j $ncpu vs -j 1" "$dir/out-mpl-jN" "$dir/out-mpl-j1" 0 $five
+			same "many-plain: flowtag.awk vs flowtag.sh" "$tmp/awkmpl" "$dir/out-mpl-j1" 0 $five
+			same "many-plain: DuckDB vs flowtag.sh" "$dir/ddb-mpl" "$dir/out-mpl-j1" 1 $three
+			same "day: flowtag.sh -j $ncpu vs -j 1" "$dir/out-day-jN" "$dir/out-day-j1" 0 $five
+			same "day: DuckDB vs flowtag.sh" "$dir/ddb-day" "$dir/out-day-j1" 1 $three
+		fi
+	}
+	if [ -f "$tmp/awkout/output.csv" ] && [ -f "$dir/out-j1/output.csv" ] &&
+		! cmp -s "$tmp/awkout/output.csv" "$dir/out-j1/output.csv"; then
+		sed -n '/^Totals:/,$p' "$dir/out-j1/output.csv" >"$tmp/ft.tot"
+		sed -n '/^Totals:/,$p' "$tmp/awkout/output.csv" | diff "$tmp/ft.tot" - | head -n 20 || true
+	fi
 fi
 if [ -n "$notes" ]; then
 	printf '\n'
 	printf '%s' "$notes" | sed 's/^/note: /'
 fi
 printf '\nRSS: peak resident set of the largest single process (GNU time on sh -c;\n'
-printf 'pipelines: max over stages; flowtag.sh -j N: per worker, not the sum).\n'
+printf 'pipelines and flowtag.sh: the largest of their processes, not the sum).\n'

@@ -1,0 +1,183 @@
+// bench-duckdb.mjs -- flowtag's job as a DuckDB query: the peer that
+// scripts/bench.sh times against flowtag.sh. Bench only: never a dependency
+// of the programs or of make check.
+//
+//   node scripts/bench-duckdb.mjs -d MODDIR -l LOOKUP -o OUTDIR [-H] [-t N]
+//        INPUT...
+//
+// MODDIR is where `npm install --prefix MODDIR @duckdb/node-api` put its
+// node_modules. Each INPUT is a file or a glob (DuckDB expands it); .gz
+// files are decompressed by DuckDB. -H: every file starts with the AWS
+// header line (version account-id ... log-status). -t: threads (default 2).
+//
+// What a user needs for flowtag's answer, in one query: read the version 2
+// records (14 fields split at one space), keep those with log-status OK and
+// a valid key (dstport 0..65535, protocol 0..255; a line with another
+// field count or a key that is not a number is dropped by ignore_errors,
+// as flowtag reports it malformed), count them per (dstport, protocol),
+// join with the lookup table (protocol keywords in any case or numbers;
+// the first row of a key wins, as in flow-tag) and write into OUTDIR
+//   port_protocol_counts.csv  Port,Protocol,Count (protocol by IANA keyword)
+//   tag_counts.csv            Tag,Count, with an Untagged row
+//   untagged_flows.csv        Port,Protocol,Count of the keys without a tag
+//   totals.csv                Metric,Value: flows, tagged, untagged
+// Rows are ordered by count descending, then port, then protocol name:
+// the bench compares the rows as sorted sets, not their order.
+//
+// Not done (the bench's lookup tables have none): port ranges N-M and *;
+// error.log and the malformed/nodata counts; -m bytes|packets.
+import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const prog = 'bench-duckdb';
+
+function usage(code) {
+	const out = code ? process.stderr : process.stdout;
+	out.write('usage: node scripts/bench-duckdb.mjs -d MODDIR -l LOOKUP -o OUTDIR [-H] [-t N] INPUT...\n');
+	process.exit(code);
+}
+
+function die(msg) {
+	process.stderr.write(`${prog}: ${msg}\n`);
+	process.exit(1);
+}
+
+let moddir = '', lookup = '', outdir = '', header = false, threads = 2;
+const inputs = [];
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+	const a = argv[i];
+	const val = () => {
+		if (i + 1 >= argv.length)
+			usage(2);
+		return argv[++i];
+	};
+	if (a === '-h')
+		usage(0);
+	else if (a === '-d')
+		moddir = val();
+	else if (a === '-l')
+		lookup = val();
+	else if (a === '-o')
+		outdir = val();
+	else if (a === '-H')
+		header = true;
+	else if (a === '-t') {
+		threads = Number(val());
+		if (!Number.isInteger(threads) || threads < 1)
+			usage(2);
+	} else if (a === '--')
+		inputs.push(...argv.slice(i + 1)), i = argv.length;
+	else if (a.startsWith('-') && a !== '-')
+		usage(2);
+	else
+		inputs.push(a);
+}
+if (!moddir || !lookup || !outdir || inputs.length === 0)
+	usage(2);
+
+let duckdb;
+try {
+	duckdb = createRequire(join(resolve(moddir), 'index.js'))('@duckdb/node-api');
+} catch (e) {
+	die(`cannot load @duckdb/node-api from ${moddir}: ${e.message.split("\n")[0]}`);
+}
+
+// IANA keywords as lib/proto.c has them (84 has two: ttp, iptm)
+const kw = [
+	'hopopt', 'icmp', 'igmp', 'ggp', 'ipv4', 'st', 'tcp', 'cbt',
+	'egp', 'igp', 'bbn-rcc-mon', 'nvp-ii', 'pup', 'argus', 'emcon', 'xnet',
+	'chaos', 'udp', 'mux', 'dcn-meas', 'hmp', 'prm', 'xns-idp', 'trunk-1',
+	'trunk-2', 'leaf-1', 'leaf-2', 'rdp', 'irtp', 'iso-tp4', 'netblt', 'mfe-nsp',
+	'merit-inp', 'dccp', '3pc', 'idpr', 'xtp', 'ddp', 'idpr-cmtp', 'tp++',
+	'il', 'ipv6', 'sdrp', 'ipv6-route', 'ipv6-frag', 'idrp', 'rsvp', 'gre',
+	'dsr', 'bna', 'esp', 'ah', 'i-nlsp', 'swipe', 'narp', 'min-ipv4',
+	'tlsp', 'skip', 'ipv6-icmp', 'ipv6-nonxt', 'ipv6-opts', null, 'cftp', null,
+	'sat-expak', 'kryptolan', 'rvd', 'ippc', null, 'sat-mon', 'visa', 'ipcv',
+	'cpnx', 'cphb', 'wsn', 'pvp', 'br-sat-mon', 'sun-nd', 'wb-mon', 'wb-expak',
+	'iso-ip', 'vmtp', 'secure-vmtp', 'vines', 'ttp', 'nsfnet-igp', 'dgp', 'tcf',
+	'eigrp', 'ospfigp', 'sprite-rpc', 'larp', 'mtp', 'ax.25', 'ipip', 'micp',
+	'scc-sp', 'etherip', 'encap', null, 'gmtp', 'ifmp', 'pnni', 'pim',
+	'aris', 'scps', 'qnx', 'a/n', 'ipcomp', 'snp', 'compaq-peer', 'ipx-in-ip',
+	'vrrp', 'pgm', null, 'l2tp', 'ddx', 'iatp', 'stp', 'srp',
+	'uti', 'smp', 'sm', 'ptp', 'isis-over-ipv4', 'fire', 'crtp', 'crudp',
+	'sscopmce', 'iplt', 'sps', 'pipe', 'sctp', 'fc', 'rsvp-e2e-ignore', 'mobility-header',
+	'udplite', 'mpls-in-ip', 'manet', 'hip', 'shim6', 'wesp', 'rohc', 'ethernet',
+	'aggfrag', 'nsh', 'homa',
+];
+// (num, name, keyword?, the name flowtag prints?) for every number 0..255
+const names = [];
+for (let n = 0; n < 256; n++)
+	names.push(`(${n}, '${kw[n] ?? String(n)}', ${kw[n] ? 'true' : 'false'}, true)`);
+names.push("(84, 'iptm', true, false)");
+
+const q = (s) => `'${s.replace(/'/g, "''")}'`;
+const out = (f) => q(join(outdir, f));
+const cols = ['version', 'account_id', 'interface_id', 'srcaddr', 'dstaddr', 'srcport',
+	'dstport', 'protocol', 'packets', 'bytes', 'start', 'end', 'action', 'log_status'];
+const types = cols.map((c) =>
+	`'${c}': '${c === 'dstport' || c === 'protocol' ? 'INTEGER' : 'VARCHAR'}'`).join(', ');
+const files = `[${inputs.map(q).join(', ')}]`;
+
+const sql = [
+	`SET threads = ${threads}`,
+	`CREATE TEMP TABLE proto AS SELECT * FROM (VALUES ${names.join(', ')}) t(num, name, iskw, canon)`,
+	// the lookup: first row of a key wins; protocol names in any case
+	`CREATE TEMP TABLE lk AS
+	 WITH raw AS (
+		SELECT *, row_number() OVER () AS rn
+		FROM read_csv(${q(lookup)}, header = true, auto_detect = false, delim = ',',
+		              columns = {'dstport': 'VARCHAR', 'protocol': 'VARCHAR', 'tag': 'VARCHAR'})),
+	 k AS (
+		SELECT try_cast(trim(raw.dstport) AS INTEGER) AS port,
+		       coalesce(try_cast(trim(raw.protocol) AS INTEGER), p.num) AS proto,
+		       trim(raw.tag) AS tag, rn
+		FROM raw LEFT JOIN proto p ON p.iskw AND p.name = lower(trim(raw.protocol)))
+	 SELECT port, proto, arg_min(tag, rn) AS tag FROM k
+	 WHERE port BETWEEN 0 AND 65535 AND proto BETWEEN 0 AND 255
+	 GROUP BY port, proto`,
+	// the flows: one pass over every input
+	`CREATE TEMP TABLE pp AS
+	 SELECT dstport, protocol, count(*) AS n
+	 FROM read_csv(${files}, header = ${header}, auto_detect = false, delim = ' ',
+	               quote = '', escape = '', nullstr = '-', ignore_errors = true,
+	               columns = {${types}})
+	 WHERE log_status = 'OK' AND dstport BETWEEN 0 AND 65535 AND protocol BETWEEN 0 AND 255
+	 GROUP BY dstport, protocol`,
+	`CREATE TEMP TABLE tagged AS
+	 SELECT pp.dstport AS port, p.name AS pname, pp.n, lk.tag
+	 FROM pp JOIN proto p ON p.num = pp.protocol AND p.canon
+	 LEFT JOIN lk ON lk.port = pp.dstport AND lk.proto = pp.protocol`,
+	`COPY (SELECT port AS "Port", pname AS "Protocol", n AS "Count" FROM tagged
+	       ORDER BY n DESC, port, pname) TO ${out('port_protocol_counts.csv')} (HEADER, DELIMITER ',')`,
+	`COPY (SELECT port AS "Port", pname AS "Protocol", n AS "Count" FROM tagged WHERE tag IS NULL
+	       ORDER BY n DESC, port, pname) TO ${out('untagged_flows.csv')} (HEADER, DELIMITER ',')`,
+	`COPY (SELECT t AS "Tag", c AS "Count" FROM (
+	         SELECT coalesce(tag, 'Untagged') AS t, sum(n) AS c FROM tagged GROUP BY ALL
+	         UNION ALL SELECT 'Untagged', 0 WHERE NOT EXISTS (SELECT 1 FROM tagged WHERE tag IS NULL))
+	       ORDER BY c DESC, t) TO ${out('tag_counts.csv')} (HEADER, DELIMITER ',')`,
+	`COPY (SELECT * FROM (VALUES
+	         ('flows', (SELECT coalesce(sum(n), 0) FROM tagged)),
+	         ('tagged', (SELECT coalesce(sum(n), 0) FROM tagged WHERE tag IS NOT NULL)),
+	         ('untagged', (SELECT coalesce(sum(n), 0) FROM tagged WHERE tag IS NULL))) t("Metric", "Value"))
+	       TO ${out('totals.csv')} (HEADER, DELIMITER ',')`,
+];
+
+try {
+	mkdirSync(outdir, { recursive: true });
+} catch (e) {
+	die(`${outdir}: ${e.message}`);
+}
+let con;
+try {
+	const db = await duckdb.DuckDBInstance.create(':memory:');
+	con = await db.connect();
+	for (const s of sql)
+		await con.run(s);
+} catch (e) {
+	die(e.message.split('\n')[0]);
+} finally {
+	if (con)
+		con.closeSync();
+}
