@@ -3,8 +3,8 @@
 # valgrind (memcheck, no leak check): FLOWTAG_BIN points at wrapper scripts
 # that exec valgrind on the real binaries in cmd/. Each valgrind writes its
 # report to a log of its own (stderr stays the program's, so the tests that
-# compare messages still hold); any non-empty log is a failure. Time limits
-# in tests/hostile.bats are stretched by FLOWTAG_SLOW. Needs `make` first.
+# compare messages still hold); any non-empty log is a failure. Needs
+# `make` first.
 # Default arguments: the whole tests/ directory.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -34,7 +34,7 @@ done
 
 [ $# -gt 0 ] || set -- tests
 start=$(date +%s)
-FLOWTAG_BIN=$dir/bin FLOWTAG_SLOW=${FLOWTAG_SLOW:-20} bats "$@"
+FLOWTAG_BIN=$dir/bin bats "$@"
 st=$?
 end=$(date +%s)
 
