@@ -12,7 +12,7 @@ setup() {
 	mkdir "$BATS_TEST_TMPDIR/work" && cd "$BATS_TEST_TMPDIR/work" || return 1
 	# GNU parallel, not the moreutils one (which has no --pipepart)
 	if ! command -v parallel > /dev/null || ! parallel --version 2> /dev/null | grep -q 'GNU parallel'; then
-		skip "GNU parallel is not installed (apt-get install parallel)"
+		skip "GNU parallel not installed"
 	fi
 	# no citation notice, no state in the real HOME
 	export HOME="$BATS_TEST_TMPDIR/home"
@@ -48,6 +48,7 @@ setup() {
 	parallel --will-cite 'flow-parse -c {}' ::: parts/* 2> /dev/null | flow-count -s > merged.out
 	same_file whole.out merged.out
 	# gzipped parts too
+	need gzip
 	gzip parts/*
 	parallel --will-cite 'flow-parse -c {}' ::: parts/*.gz 2> /dev/null | flow-count -s > merged.gz.out
 	same_file whole.out merged.gz.out
