@@ -19,14 +19,14 @@ MAN = cmd/flow-parse/flow-parse.1 cmd/flow-count/flow-count.1 cmd/flow-tag/flow-
 	cmd/flow-untagged/flow-untagged.1 flowtag.1
 LIBSRC = lib/err.c lib/mem.c lib/num.c lib/proto.c lib/hash.c lib/map.c lib/out.c \
 	lib/rd.c lib/fmt.c lib/record.c lib/split.c lib/csv.c lib/lookup.c lib/keycmp.c lib/count.c lib/each.c \
-	lib/inflate.c lib/crc32.c
+	lib/inflate.c lib/crc32.c lib/parquet.c lib/snappy.c
 LIBOBJ = lib/err.o lib/mem.o lib/num.o lib/proto.o lib/hash.o lib/map.o lib/out.o \
 	lib/rd.o lib/fmt.o lib/record.o lib/split.o lib/csv.o lib/lookup.o lib/keycmp.o lib/count.o lib/each.o \
-	lib/inflate.o lib/crc32.o
+	lib/inflate.o lib/crc32.o lib/parquet.o lib/snappy.o
 PROGSRC = cmd/flow-parse/flow-parse.c cmd/flow-count/flow-count.c cmd/flow-tag/flow-tag.c \
 	cmd/flow-untagged/flow-untagged.c
 
-all: $(PROGS) scripts/flowgen tests/gz/gztest
+all: $(PROGS) scripts/flowgen tests/gz/gztest tests/pq/pqtest
 
 lib/libflow.a: $(LIBOBJ)
 	rm -f $@
@@ -47,6 +47,9 @@ cmd/flow-untagged/flow-untagged: cmd/flow-untagged/flow-untagged.c lib/libflow.a
 	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ cmd/flow-untagged/flow-untagged.c lib/libflow.a $(LDFLAGS)
 tests/gz/gztest: tests/gz/gztest.c lib/libflow.a lib/flow.h lib/inflate.h
 	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/gz/gztest.c lib/libflow.a $(LDFLAGS)
+lib/parquet.o lib/snappy.o: lib/parquet.h
+tests/pq/pqtest: tests/pq/pqtest.c lib/libflow.a lib/flow.h lib/parquet.h
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/pq/pqtest.c lib/libflow.a $(THREADS) $(LDFLAGS)
 scripts/flowgen: scripts/flowgen.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ scripts/flowgen.c $(LDFLAGS)
 
@@ -58,6 +61,7 @@ asan: $(LIBSRC) $(PROGSRC) lib/flow.h
 		$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/$$p cmd/$$p/$$p.c $(LIBSRC) || exit 1; \
 	done
 	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/gztest tests/gz/gztest.c $(LIBSRC)
+	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/pqtest tests/pq/pqtest.c $(LIBSRC) $(THREADS)
 
 # libFuzzer harnesses (clang): a long run, and the short one check does
 FUZZSECS = 1200
@@ -136,7 +140,7 @@ uninstall:
 		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag.sh.1
 
 clean:
-	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen tests/gz/gztest
+	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen tests/gz/gztest tests/pq/pqtest
 	rm -rf build-asan build-fuzz demo-out
 
 .PHONY: all asan fuzz fuzz-smoke valgrind lint check demo bench install uninstall clean
