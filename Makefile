@@ -6,6 +6,10 @@ CFLAGS = -O3 -g
 WARN = -std=c99 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -pedantic -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 LDFLAGS =
+# the engine's workers are POSIX threads
+THREADS = -pthread
+VERSION = 0.5.0
+DEFS = -DFL_VERSION=\"$(VERSION)\"
 PREFIX = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 DESTDIR =
@@ -19,9 +23,11 @@ MAN = cmd/flow-parse/flow-parse.1 cmd/flow-count/flow-count.1 cmd/flow-tag/flow-
 	cmd/flow-untagged/flow-untagged.1 flowtag.1
 LIBSRC = lib/err.c lib/mem.c lib/num.c lib/proto.c lib/hash.c lib/map.c lib/out.c \
 	lib/rd.c lib/fmt.c lib/record.c lib/split.c lib/csv.c lib/lookup.c lib/keycmp.c lib/count.c lib/each.c \
+	lib/opt.c lib/inputs.c lib/scan.c lib/sched.c lib/tally.c \
 	lib/inflate.c lib/crc32.c lib/parquet.c lib/snappy.c
 LIBOBJ = lib/err.o lib/mem.o lib/num.o lib/proto.o lib/hash.o lib/map.o lib/out.o \
 	lib/rd.o lib/fmt.o lib/record.o lib/split.o lib/csv.o lib/lookup.o lib/keycmp.o lib/count.o lib/each.o \
+	lib/opt.o lib/inputs.o lib/scan.o lib/sched.o lib/tally.o \
 	lib/inflate.o lib/crc32.o lib/parquet.o lib/snappy.o
 PROGSRC = cmd/flow-parse/flow-parse.c cmd/flow-count/flow-count.c cmd/flow-tag/flow-tag.c \
 	cmd/flow-untagged/flow-untagged.c
@@ -32,19 +38,19 @@ lib/libflow.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-$(LIBOBJ): lib/flow.h
+$(LIBOBJ): lib/flow.h lib/rd.h lib/unit.h lib/tally.h lib/inflate.h
 .SUFFIXES: .c .o
 .c.o:
-	$(CC) $(WARN) $(CFLAGS) -Ilib -c -o $@ $<
+	$(CC) $(WARN) $(CFLAGS) $(DEFS) -Ilib -c -o $@ $<
 
 cmd/flow-parse/flow-parse: cmd/flow-parse/flow-parse.c lib/libflow.a lib/flow.h
-	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ cmd/flow-parse/flow-parse.c lib/libflow.a $(LDFLAGS)
+	$(CC) $(WARN) $(CFLAGS) $(DEFS) -Ilib -o $@ cmd/flow-parse/flow-parse.c lib/libflow.a $(THREADS) $(LDFLAGS)
 cmd/flow-count/flow-count: cmd/flow-count/flow-count.c lib/libflow.a lib/flow.h
-	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ cmd/flow-count/flow-count.c lib/libflow.a $(LDFLAGS)
+	$(CC) $(WARN) $(CFLAGS) $(DEFS) -Ilib -o $@ cmd/flow-count/flow-count.c lib/libflow.a $(THREADS) $(LDFLAGS)
 cmd/flow-tag/flow-tag: cmd/flow-tag/flow-tag.c lib/libflow.a lib/flow.h
-	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ cmd/flow-tag/flow-tag.c lib/libflow.a $(LDFLAGS)
+	$(CC) $(WARN) $(CFLAGS) $(DEFS) -Ilib -o $@ cmd/flow-tag/flow-tag.c lib/libflow.a $(THREADS) $(LDFLAGS)
 cmd/flow-untagged/flow-untagged: cmd/flow-untagged/flow-untagged.c lib/libflow.a lib/flow.h
-	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ cmd/flow-untagged/flow-untagged.c lib/libflow.a $(LDFLAGS)
+	$(CC) $(WARN) $(CFLAGS) $(DEFS) -Ilib -o $@ cmd/flow-untagged/flow-untagged.c lib/libflow.a $(THREADS) $(LDFLAGS)
 tests/gz/gztest: tests/gz/gztest.c lib/libflow.a lib/flow.h lib/inflate.h
 	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/gz/gztest.c lib/libflow.a $(LDFLAGS)
 lib/parquet.o lib/snappy.o: lib/parquet.h
@@ -58,7 +64,7 @@ scripts/flowgen: scripts/flowgen.c
 asan: $(LIBSRC) $(PROGSRC) lib/flow.h
 	mkdir -p build-asan/bin
 	for p in flow-parse flow-count flow-tag flow-untagged; do \
-		$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/$$p cmd/$$p/$$p.c $(LIBSRC) || exit 1; \
+		$(CC) $(WARN) $(SANFLAGS) $(DEFS) -Ilib -o build-asan/bin/$$p cmd/$$p/$$p.c $(LIBSRC) $(THREADS) || exit 1; \
 	done
 	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/gztest tests/gz/gztest.c $(LIBSRC)
 	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/pqtest tests/pq/pqtest.c $(LIBSRC) $(THREADS)

@@ -1,5 +1,6 @@
 /* each.c -- the read loop the TSV filters share */
 #include "flow.h"
+#include "rd.h"
 
 /* fl_each -- every line of the file name ("-" standard input) to fn; a
  * line longer than maxline is reported and skipped; a file that cannot be
@@ -28,8 +29,10 @@ fl_each(const char *name, size_t maxline, fl_linefn *fn, fl_donefn *done)
 	}
 	if (done)
 		done();
-	if (k < 0)
+	if (k < 0) {
+		if (fl_rd_error(&r))
+			fl_die(1, "%s: %s", name, fl_rd_error(&r));
 		fl_die(1, "%s: read error:", name);
-	if (fl_rd_close(&r) < 0)
-		fl_die(1, "%s: gzip: decompression failed", name);
+	}
+	fl_rd_close(&r);
 }

@@ -72,11 +72,11 @@ fl_linewarn(const char *file, uint64_t line, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* fl_quote -- a value fit for a one-line message: cut, control bytes as \xNN */
+/* fl_quote_r -- a value fit for a one-line message, into buf
+ * (FL_QUOTEMAX bytes): cut, control bytes as \xNN */
 const char *
-fl_quote(const char *s, size_t n)
+fl_quote_r(char *buf, const char *s, size_t n)
 {
-	static char buf[4 * 40 + 8];
 	static const char hex[] = "0123456789abcdef";
 	char *p = buf;
 	size_t i;
@@ -98,4 +98,12 @@ fl_quote(const char *s, size_t n)
 	}
 	*p = '\0';
 	return buf;
+}
+
+const char *
+fl_quote(const char *s, size_t n)
+{
+	static char buf[FL_QUOTEMAX];
+
+	return fl_quote_r(buf, s, n);
 }

@@ -21,11 +21,21 @@ void fl_die(int status, const char *fmt, ...) FL_PRINTF(2, 3);
 void fl_linewarn(const char *file, uint64_t line, const char *fmt, ...) FL_PRINTF(3, 4);
 void fl_vlinewarn(const char *file, uint64_t line, const char *fmt, va_list ap) FL_PRINTF(3, 0);
 const char *fl_quote(const char *s, size_t n);
+/* fl_quote_r -- fl_quote into the caller's buffer (threads) */
+#define FL_QUOTEMAX (4 * 40 + 8)
+const char *fl_quote_r(char *buf, const char *s, size_t n);
+
+/* opt.c: --help, --version and the long names of short options */
+#ifndef FL_VERSION
+#define FL_VERSION "unknown"
+#endif
+void fl_longopts(int argc, char **argv, void (*usage)(int), const char *const (*map)[2]);
 
 /* mem.c: allocation that exits on failure */
 void *emalloc(size_t n);
 void *erealloc(void *p, size_t n);
 void *ecalloc(size_t nmemb, size_t size);
+char *estrdup(const char *s);
 
 /* num.c: bounded decimal parsing and formatting */
 int fl_udec(const char *s, size_t n, uint64_t max, uint64_t *out);
@@ -86,67 +96,7 @@ void fl_putjoin(const void *a, size_t an, int sep, const void *b, size_t bn);
 void fl_flush(void);
 void fl_finish(void);
 
-/* rd.c: fast line reader over a file descriptor, gzip through gzip -dc */
-struct fl_rd {
-	int fd;
-	const char *name;
-	char *buf;
-	size_t cap, pos, end, maxline;
-	int eof, skipping;
-	int toolong;             /* the line just returned was cut */
-	uint64_t lineno;         /* number of the line just returned */
-	uint64_t off;            /* file offset of the next line */
-	uint64_t lineoff;        /* file offset of the line just returned */
-	uint64_t nread;          /* bytes read */
-	long gzpid, feedpid;
-	int srcfd;               /* a gzip file, read by gzip, or -1 */
-	size_t tabfrom, tabat;   /* no tab in buf[tabfrom, tabat): fl_rd_tabfree */
-	int tabok;               /* tabfrom and tabat hold for this buffer */
-};
-int fl_rd_open(struct fl_rd *r, const char *name, size_t maxline);
-int fl_rd_line(struct fl_rd *r, char **line, size_t *len);
-int fl_rd_skipto(struct fl_rd *r, uint64_t until, char **line, size_t *len);
-int fl_rd_seek(struct fl_rd *r, uint64_t off);
-int fl_rd_close(struct fl_rd *r);
-int fl_rd_tabscan(struct fl_rd *r, const char *line, size_t len);
-int fl_rd_isgzip(const struct fl_rd *r);
-uint64_t fl_rd_srcpos(const struct fl_rd *r);
-
-/* fl_rd_next -- fl_rd_line, with its common case inline: a whole line in
- * the buffer */
-static inline int
-fl_rd_next(struct fl_rd *r, char **line, size_t *len)
-{
-	char *s = r->buf + r->pos, *nl;
-	size_t n;
-
-	if (r->skipping || r->pos == r->end ||
-	    (nl = (char *)memchr(s, '\n', r->end - r->pos)) == NULL ||
-	    (size_t)(nl - s) > r->maxline)
-		return fl_rd_line(r, line, len);
-	n = (size_t)(nl - s);
-	r->pos += n + 1;
-	r->toolong = 0;
-	r->lineoff = r->off;
-	r->off += n + 1;
-	r->lineno++;
-	if (n && s[n - 1] == '\r')
-		n--;
-	*line = s;
-	*len = n;
-	return 1;
-}
-
-/* fl_rd_tabfree -- whether the line just returned (line, len) holds no tab */
-static inline int
-fl_rd_tabfree(struct fl_rd *r, const char *line, size_t len)
-{
-	size_t a = (size_t)(line - r->buf);
-
-	if (r->tabok && r->tabfrom <= a && a <= r->tabat)
-		return a + len <= r->tabat;
-	return fl_rd_tabscan(r, line, len);
-}
+/* rd.c: the line reader, behind lib/rd.h (inside lib/ only) */
 
 /* each.c: the read loop of the TSV filters */
 typedef void fl_linefn(const char *name, uint64_t lineno, const char *s, size_t n);
@@ -229,5 +179,41 @@ void fl_lookup_free(struct fl_lookup *lk);
 
 /* keycmp.c: the sort order of every counted table */
 int fl_keycmp(const char *a, size_t an, const char *b, size_t bn);
+
+/* sched.c, scan.c: flow-parse's engine. Every input of a command line is
+ * cut into units (a whole gzip file or standard input, a byte range of a
+ * plain file) that jobs workers take from one queue; flows are counted
+ * into one tally, or printed, and messages come out, in input order with
+ * whole-file line numbers, whatever the number of workers. */
+struct fl_tally;
+struct fl_opts {
+	int jobs;                        /* workers, >= 1 */
+	int strict;                      /* the first malformed line is fatal */
+	struct fl_tally *tally;          /* count here; NULL: print each flow */
+	const char *measname;            /* sum this field instead of counting */
+	int nsel;                        /* -f fields, by name */
+	const char *selname[FL_MAXSEL];
+	const char *filesfrom;           /* a list of inputs, after the names */
+	int nul;                         /* its names end with NUL, not newline */
+};
+/* inputs.c: the names of a command line, a list file's (one a line, or
+ * NUL-separated), directories walked (regular files, sorted, hidden ones
+ * and symbolic links left out). fl_inputs_next: the next name, valid until
+ * the next call, NULL at the end; *err an errno for a name that cannot be
+ * read (a directory, the list), else 0. */
+struct fl_inputs;
+struct fl_inputs *fl_inputs_new(char *const *names, const char *listname, int nul);
+const char *fl_inputs_next(struct fl_inputs *in, int *err);
+void fl_inputs_free(struct fl_inputs *in);
+
+struct fl_totals {
+	uint64_t records, flows, nodata, malformed, bytes;
+	uint64_t lines;                  /* read, records or not */
+	uint64_t headers;                /* header lines but on a file's line 1 */
+};
+/* fl_run -- every input named (NULL-terminated; "-" standard input, also
+ * when there is none), then those of o->filesfrom. A fatal problem prints
+ * its message after those before it and exits 1. */
+void fl_run(const struct fl_opts *o, char *const *names, struct fl_totals *tot);
 
 #endif

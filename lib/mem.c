@@ -1,5 +1,6 @@
 /* mem.c -- allocation that exits on failure */
 #include <stdlib.h>
+#include <string.h>
 
 #include "flow.h"
 
@@ -30,4 +31,12 @@ ecalloc(size_t nmemb, size_t size)
 	if (!p)
 		fl_die(1, "out of memory");
 	return p;
+}
+
+char *
+estrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(emalloc(n), s, n);
 }

@@ -1,23 +1,26 @@
-/* rd.c -- the fast reader: read(2) into a large buffer, memchr for the line
- * end, lines handed out as pointers into the buffer. The buffer grows only
- * for a long line, and never past maxline: a longer line is returned cut,
- * flagged toolong, and the rest of it is skipped. gzip input is piped
- * through gzip -dc. */
+/* rd.c -- the fast reader: read(2) (or pread for a range) into a large
+ * buffer, memchr for the line end, lines handed out as pointers into the
+ * buffer. The buffer grows only for a long line, and never past maxline: a
+ * longer line is returned cut, flagged toolong, and the rest of it is
+ * skipped. gzip input is decoded here (inflate.c) straight into the same
+ * buffer, which then keeps the last 32 KiB of output before its end for the
+ * decoder to look back at. */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "flow.h"
+#include "inflate.h"
+#include "rd.h"
 
 #define RDCHUNK (128 * 1024)
+#define GZCHUNK (256 * 1024)     /* output decoded at a time: still in cache when parsed */
 
 static ssize_t
-xread(int fd, char *p, size_t n)
+xread(int fd, void *p, size_t n)
 {
 	ssize_t r;
 
@@ -27,135 +30,104 @@ xread(int fd, char *p, size_t n)
 	return r;
 }
 
-static int
-writeall(int fd, const char *p, size_t n)
+static ssize_t
+xpread(int fd, void *p, size_t n, uint64_t off)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* feed -- for a gzip stream that cannot seek back: the bytes already read,
- * then the rest of the input, into gzip's pipe */
-static void
-feed(int in, int out, const char *head, size_t nhead)
-{
-	char buf[65536];
 	ssize_t r;
 
-	if (writeall(out, head, nhead) < 0)
-		_exit(0);
-	while ((r = xread(in, buf, sizeof(buf))) > 0)
-		if (writeall(out, buf, (size_t)r) < 0)
-			_exit(0);
-	_exit(r < 0 ? 1 : 0);
+	do
+		r = pread(fd, p, n, (off_t)off);
+	while (r < 0 && errno == EINTR);
+	return r;
 }
 
-static int
-startgzip(struct fl_rd *r)
+/* gzsource -- the decoder's input: the file, read whole */
+static long
+gzsource(void *ctx, unsigned char *buf, size_t n)
 {
-	int out[2], in[2] = { -1, -1 };
-	int seekable = lseek(r->fd, 0, SEEK_SET) == 0;
-	pid_t pid;
+	return (long)xread(*(int *)ctx, buf, n);
+}
 
-	if (pipe(out) < 0)
-		return -1;
-	if (!seekable && pipe(in) < 0)
-		return -1;
-	if ((pid = fork()) < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		dup2(seekable ? r->fd : in[0], 0);
-		dup2(out[1], 1);
-		if (null >= 0)
-			dup2(null, 2);
-		close(out[0]);
-		close(out[1]);
-		if (!seekable) {
-			close(in[0]);
-			close(in[1]);
-		}
-		signal(SIGPIPE, SIG_DFL);
-		execlp("gzip", "gzip", "-dc", (char *)NULL);
-		_exit(127);
-	}
-	r->gzpid = pid;
-	close(out[1]);
-	if (!seekable) {
-		close(in[0]);
-		if ((pid = fork()) < 0)
+static void
+setup(struct fl_rd *r, int fd, const char *name, size_t maxline)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->name = name;
+	r->maxline = maxline;
+	r->lim = UINT64_MAX;
+	r->srcoff = UINT64_MAX;
+}
+
+static size_t
+plaincap(size_t maxline)
+{
+	size_t cap = RDCHUNK < maxline ? RDCHUNK : maxline + 1;
+
+	return cap < 4096 ? 4096 : cap;
+}
+
+/* fl_rd_fdopen -- the first two bytes tell gzip from plain text */
+int
+fl_rd_fdopen(struct fl_rd *r, int fd, const char *name, size_t maxline)
+{
+	unsigned char head[2];
+	size_t n = 0;
+	ssize_t k;
+
+	while (n < 2 && (k = xread(fd, head + n, 2 - n)) != 0) {
+		if (k < 0)
 			return -1;
-		if (pid == 0) {
-			close(out[0]);
-			feed(r->fd, in[1], r->buf, r->end);
-		}
-		r->feedpid = pid;
-		close(in[1]);
+		n += (size_t)k;
 	}
-	/* keep the compressed file open: its offset, shared with gzip, tells
-	 * how far through it we are */
-	if (seekable)
-		r->srcfd = r->fd;
-	else if (r->fd != 0)
-		close(r->fd);
-	r->fd = out[0];
-	r->pos = r->end = 0;
-	r->tabok = 0;
-	r->nread = 0;
+	setup(r, fd, name, maxline);
+	r->ownfd = fd != 0;
+	if (n == 2 && head[0] == 0x1f && head[1] == 0x8b) {
+		r->gz = fl_gz_open(gzsource, &r->fd, head, n);
+		r->cap = GZCHUNK + FL_GZ_WINDOW;
+		r->buf = emalloc(r->cap);
+		return 0;
+	}
+	r->cap = plaincap(maxline);
+	r->buf = emalloc(r->cap);
+	memcpy(r->buf, head, n);
+	r->end = n;
+	r->eof = n < 2;
 	return 0;
 }
 
 int
 fl_rd_open(struct fl_rd *r, const char *name, size_t maxline)
 {
-	ssize_t n;
+	int fd = 0;
 
-	memset(r, 0, sizeof(*r));
-	r->srcfd = -1;
-	r->name = name;
-	r->maxline = maxline;
-	r->gzpid = r->feedpid = -1;
-	if (strcmp(name, "-") == 0)
-		r->fd = 0;
-	else if ((r->fd = open(name, O_RDONLY)) < 0)
+	if (strcmp(name, "-") != 0 && (fd = open(name, O_RDONLY)) < 0)
 		return -1;
-	r->cap = RDCHUNK < maxline ? RDCHUNK : maxline + 1;
-	if (r->cap < 4096)
-		r->cap = 4096;
-	r->buf = emalloc(r->cap);
-	/* read until two bytes are in, to see the gzip magic */
-	while (r->end < 2) {
-		n = xread(r->fd, r->buf + r->end, r->cap - r->end);
-		if (n < 0) {
-			int e = errno;
-			fl_rd_close(r);
-			errno = e;
-			return -1;
-		}
-		if (n == 0) {
-			r->eof = 1;
-			break;
-		}
-		r->end += (size_t)n;
+	if (fl_rd_fdopen(r, fd, name, maxline) < 0) {
+		int e = errno;
+		if (fd != 0)
+			close(fd);
+		errno = e;
+		return -1;
 	}
-	r->nread = r->end;
-	if (r->end >= 2 && (unsigned char)r->buf[0] == 0x1f &&
-	    (unsigned char)r->buf[1] == 0x8b) {
-		if (startgzip(r) < 0) {
-			int e = errno;
-			fl_rd_close(r);
-			errno = e;
-			return -1;
-		}
+	return 0;
+}
+
+int
+fl_rd_range(struct fl_rd *r, int fd, const char *name, size_t maxline, uint64_t start,
+    uint64_t end)
+{
+	setup(r, fd, name, maxline);
+	r->cap = plaincap(maxline);
+	r->buf = emalloc(r->cap);
+	r->lim = end;
+	/* from the byte before the range: the line in progress there is a
+	 * piece of the range before, unless that byte ends a line */
+	if (start > 0) {
+		r->srcoff = r->off = start - 1;
+		r->skipping = 1;
+	} else {
+		r->srcoff = 0;
 	}
 	return 0;
 }
@@ -163,19 +135,51 @@ fl_rd_open(struct fl_rd *r, const char *name, size_t maxline)
 int
 fl_rd_isgzip(const struct fl_rd *r)
 {
-	return r->gzpid > 0;
+	return r->gz != NULL;
 }
 
-/* fl_rd_srcpos -- how far through the file: for gzip, through the
- * compressed bytes */
-uint64_t
-fl_rd_srcpos(const struct fl_rd *r)
+const char *
+fl_rd_error(const struct fl_rd *r)
 {
-	off_t o;
+	return r->err;
+}
 
-	if (r->srcfd >= 0 && (o = lseek(r->srcfd, 0, SEEK_CUR)) >= 0)
-		return (uint64_t)o;
-	return r->off;
+/* gzfill -- more decoded bytes after the unfinished line, keeping the
+ * decoder's window before the end */
+static int
+gzfill(struct fl_rd *r)
+{
+	size_t from = r->end > FL_GZ_WINDOW ? r->end - FL_GZ_WINDOW : 0;
+	int k;
+
+	if (r->pos < from)
+		from = r->pos;
+	if (from > 0) {
+		memmove(r->buf, r->buf + from, r->end - from);
+		r->end -= from;
+		r->pos -= from;
+	}
+	if (r->cap - r->end < GZCHUNK / 2) {
+		size_t cap = r->end + GZCHUNK;
+		if (cap > r->maxline + FL_GZ_WINDOW + GZCHUNK + 1)
+			cap = r->maxline + FL_GZ_WINDOW + GZCHUNK + 1;
+		if (cap > r->cap) {
+			r->buf = erealloc(r->buf, cap);
+			r->cap = cap;
+		}
+	}
+	k = fl_gz_read(r->gz, (unsigned char *)r->buf, &r->end, r->cap);
+	if (k < 0) {
+		const char *why = fl_gz_error(r->gz);
+		if (why) {
+			snprintf(r->errbuf, sizeof(r->errbuf), "gzip: %s", why);
+			r->err = r->errbuf;
+		}
+		return -1;
+	}
+	if (k == 0)
+		r->eof = 1;
+	return k;
 }
 
 /* fill -- more bytes after the unfinished line; 0 at end of input */
@@ -185,6 +189,8 @@ fill(struct fl_rd *r)
 	ssize_t n;
 
 	r->tabok = 0;
+	if (r->gz)
+		return gzfill(r);
 	if (r->pos > 0) {
 		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
 		r->end -= r->pos;
@@ -197,7 +203,13 @@ fill(struct fl_rd *r)
 		r->buf = erealloc(r->buf, cap);
 		r->cap = cap;
 	}
-	n = xread(r->fd, r->buf + r->end, r->cap - r->end);
+	if (r->srcoff != UINT64_MAX) {
+		n = xpread(r->fd, r->buf + r->end, r->cap - r->end, r->srcoff);
+		if (n > 0)
+			r->srcoff += (uint64_t)n;
+	} else {
+		n = xread(r->fd, r->buf + r->end, r->cap - r->end);
+	}
 	if (n < 0)
 		return -1;
 	if (n == 0) {
@@ -205,17 +217,18 @@ fill(struct fl_rd *r)
 		return 0;
 	}
 	r->end += (size_t)n;
-	r->nread += (uint64_t)n;
 	return 1;
 }
 
 /* fl_rd_line -- the next line without its '\n' (and a trailing '\r'):
- * 1 a line, 0 end of input, -1 a read error (errno set) */
+ * 1 a line, 0 end of input (or of the range), -1 a read error (errno set)
+ * or bad data (fl_rd_error) */
 int
 fl_rd_line(struct fl_rd *r, char **line, size_t *len)
 {
 	char *s, *nl;
 	size_t scanned = 0, n;
+	int k;
 
 	for (;;) {
 		s = r->buf + r->pos;
@@ -235,16 +248,21 @@ fl_rd_line(struct fl_rd *r, char **line, size_t *len)
 				continue;
 			if (r->eof)
 				return 0;
-			if (fill(r) < 0)
+			if ((k = fill(r)) < 0)
 				return -1;
 			continue;
 		}
+		if (r->off >= r->lim)
+			return 0;
 		if (nl) {
 			n = (size_t)(nl - s);
 			r->pos += n + 1;
 			r->toolong = n > r->maxline;
-			if (r->toolong)
+			if (r->toolong) {
+				r->cutp = s + r->maxline;
+				r->cutn = n - r->maxline;
 				n = r->maxline;
+			}
 			r->lineoff = r->off;
 			r->off += (size_t)(nl - s) + 1;
 			break;
@@ -256,6 +274,8 @@ fl_rd_line(struct fl_rd *r, char **line, size_t *len)
 			r->off += n;
 			r->pos = r->end;
 			r->skipping = 1;
+			r->cutp = s + r->maxline;
+			r->cutn = n - r->maxline;
 			n = r->maxline;
 			break;
 		}
@@ -268,8 +288,8 @@ fl_rd_line(struct fl_rd *r, char **line, size_t *len)
 			r->off += n;
 			break;
 		}
-		scanned = n;   /* fill() moves the line to the front: no need to scan it again */
-		if (fill(r) < 0)
+		scanned = n;   /* fill() keeps the line whole: no need to scan it again */
+		if ((k = fill(r)) < 0)
 			return -1;
 	}
 	r->lineno++;
@@ -280,76 +300,42 @@ fl_rd_line(struct fl_rd *r, char **line, size_t *len)
 	return 1;
 }
 
-/* fl_rd_skipto -- pass over the lines that start before offset until,
- * counting them, and stop at those that could be a header (first byte v, V,
- * $ or a blank): 1 such a line, 0 at until or the end, -1 a read error.
- * The lines between are never handed out: this is the lean loop that lets
- * flow-parse -r start mid-file with whole-file line numbers. */
-int
-fl_rd_skipto(struct fl_rd *r, uint64_t until, char **line, size_t *len)
+/* blanks -- pass over p[0, n) of a line while it is blank: *cr when the
+ * last byte was a CR (blank only if the line ends there); 0 at a non-blank */
+static int
+blanks(const char *p, size_t n, int *cr)
 {
-	for (;;) {
-		char *s = r->buf + r->pos, *e = r->buf + r->end, *nl;
+	size_t i;
 
-		if (r->skipping) {
-			nl = memchr(s, '\n', (size_t)(e - s));
-			r->off += nl ? (size_t)(nl - s) + 1 : (size_t)(e - s);
-			r->pos = nl ? (size_t)(nl + 1 - r->buf) : r->end;
-			if (nl)
-				r->skipping = 0;
-			else if (r->eof)
-				return 0;
-			else if (fill(r) < 0)
-				return -1;
-			continue;
-		}
-		while (r->off < until && (nl = memchr(s, '\n', (size_t)(e - s))) != NULL) {
-			size_t n = (size_t)(nl - s);
-			int c = (unsigned char)s[0];
-			r->lineoff = r->off;
-			r->off += n + 1;
-			r->pos += n + 1;
-			r->lineno++;
-			if ((c == 'v' || c == 'V' || c == '$' || c == ' ' || c == '\t') &&
-			    n <= r->maxline) {
-				if (n && s[n - 1] == '\r')
-					n--;
-				r->toolong = 0;
-				*line = s;
-				*len = n;
-				return 1;
-			}
-			s = nl + 1;
-		}
-		if (r->off >= until)
+	for (i = 0; i < n; i++) {
+		if (*cr)
 			return 0;
-		if ((size_t)(e - s) > r->maxline) {
-			/* a line too long to be a header: count it, drop the rest */
-			r->lineoff = r->off;
-			r->off += (size_t)(e - s);
-			r->pos = r->end;
-			r->lineno++;
-			r->skipping = 1;
-			continue;
-		}
-		if (r->eof)
-			return 0;       /* a last line without newline: fl_rd_line's */
-		if (fill(r) < 0)
-			return -1;
+		if (p[i] == '\r')
+			*cr = 1;
+		else if (p[i] != ' ' && p[i] != '\t')
+			return 0;
 	}
+	return 1;
 }
 
-/* fl_rd_seek -- continue reading a plain file at offset off, as if the
- * bytes before it had been read (lines are counted from there) */
 int
-fl_rd_seek(struct fl_rd *r, uint64_t off)
+fl_rd_restblank(struct fl_rd *r)
 {
-	if (lseek(r->fd, (off_t)off, SEEK_SET) < 0)
-		return -1;
-	r->pos = r->end = 0;
-	r->eof = r->skipping = r->toolong = r->tabok = 0;
-	r->off = r->lineoff = off;
-	return 0;
+	int cr = 0, blank = blanks(r->cutp, r->cutn, &cr);
+
+	while (r->skipping) {
+		char *s = r->buf + r->pos, *nl = memchr(s, '\n', r->end - r->pos);
+		size_t n = nl ? (size_t)(nl - s) : r->end - r->pos;
+		if (blank)
+			blank = blanks(s, n, &cr);
+		r->pos += n + (nl != NULL);
+		r->off += n + (nl != NULL);
+		if (nl || r->eof)
+			r->skipping = 0;
+		else if (fill(r) < 0)
+			return 0;   /* a read error is met again by the next read */
+	}
+	return blank;
 }
 
 /* fl_rd_tabscan -- fl_rd_tabfree past the known stretch: one memchr runs to
@@ -367,25 +353,16 @@ fl_rd_tabscan(struct fl_rd *r, const char *line, size_t len)
 	return a + len <= r->tabat;
 }
 
-/* fl_rd_close -- 0, or -1 when gzip failed (truncated or corrupt input) */
 int
 fl_rd_close(struct fl_rd *r)
 {
-	int st, ret = 0;
-
-	if (r->fd > 0)
+	if (r->ownfd && r->fd >= 0)
 		close(r->fd);
-	if (r->srcfd > 0)
-		close(r->srcfd);
-	r->fd = r->srcfd = -1;
-	if (r->feedpid > 0)
-		waitpid((pid_t)r->feedpid, &st, 0);
-	if (r->gzpid > 0) {
-		if (waitpid((pid_t)r->gzpid, &st, 0) < 0 || !WIFEXITED(st) ||
-		    WEXITSTATUS(st) != 0)
-			ret = -1;
-	}
+	r->fd = -1;
+	if (r->gz)
+		fl_gz_close(r->gz);
+	r->gz = NULL;
 	free(r->buf);
 	r->buf = NULL;
-	return ret;
+	return 0;
 }

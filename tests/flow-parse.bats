@@ -6,7 +6,7 @@ load test_helper
 
 @test "flow-parse -h: usage on stdout, exit 0" {
 	run -0 --separate-stderr flow-parse -h
-	same_text 'usage: flow-parse [-cSu] [-f FIELDS] [-m FIELD] [-p FILE] [-r RANGE | -R RANGE]' "${lines[0]}"
+	same_text 'usage: flow-parse [-cS] [-f FIELDS] [-j N] [-m FIELD] [-T FILE]' "${lines[0]}"
 	[ -z "$stderr" ]
 }
 
@@ -328,10 +328,15 @@ load test_helper
 	[ -z "$output" ]
 }
 
-@test "flow-parse: a directory as input -> exit 1, message names it" {
+@test "flow-parse: a directory as input is every file below it; an empty one is no input" {
 	mkdir adir
-	run -1 --separate-stderr flow-parse adir
-	[[ "$stderr" == "flow-parse: adir: "* ]]
+	run -0 --separate-stderr flow-parse adir
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	mkdir adir/sub
+	cp "$FIX/sample/flow_logs.txt" adir/sub/
+	run -0 flow-parse adir
+	same_text "$(flow-parse "$FIX/sample/flow_logs.txt")" "$output"
 }
 
 @test "flow-parse: write error (/dev/full) -> exit 1" {
@@ -434,187 +439,6 @@ load test_helper
 @test "flow-parse -S: a clean log still exits 0" {
 	run -0 to_files flow-parse -S "$FIX/sample/flow_logs.txt"
 	same_file "$EXP/parse/sample.out" out
-}
-
-# offset of the first byte of line N of FILE
-line_off() { head -n $(($2 - 1)) "$1" | wc -c | tr -d ' '; }
-
-# cuts -- size of mixed.log and offsets a, b, c that cut it mid-line 5, at
-# the start of line 10 and on the newline ending line 19
-cuts() {
-	size=$(wc -c < mixed.log | tr -d ' ')
-	a=$(( $(line_off mixed.log 5) + 7 ))
-	b=$(line_off mixed.log 10)
-	c=$(( $(line_off mixed.log 20) - 1 ))
-}
-
-@test "flow-parse -r: consecutive ranges split anywhere add up to the whole run" {
-	cp "$FIX/mixed/mixed.log" .
-	cuts
-	d=$(( size - 3 ))                      # inside the last line
-	: > outs; : > errs
-	for r in 0:$a $a:$b $b:$c $c:$d $d:$size; do
-		flow-parse -r "$r" mixed.log >> outs 2>> errs
-	done
-	same_file "$EXP/parse/mixed.out" outs
-	same_file "$EXP/parse/mixed.err" errs
-}
-
-@test "flow-parse -r: line numbers in messages are whole-file line numbers" {
-	cp "$FIX/mixed/mixed.log" .
-	s=$(line_off mixed.log 20)
-	e=$(line_off mixed.log 21)
-	run -0 --separate-stderr flow-parse -r "$s:$e" mixed.log
-	same_text "flow-parse: mixed.log:20: malformed: dstport '65536' is not a number 0..65535" "$stderr"
-	[ -z "$output" ]
-}
-
-@test "flow-parse -r: a line belongs to the range holding its first byte" {
-	cp "$FIX/mixed/mixed.log" .
-	s=$(line_off mixed.log 2)
-	run -0 --separate-stderr flow-parse -r "$s:$((s + 1))" mixed.log
-	same_text "$(printf '443\ttcp')" "$output"
-	run -0 --separate-stderr flow-parse -r "$((s + 1)):$((s + 40))" mixed.log
-	[ -z "$output" ]
-	[ -z "$stderr" ]
-}
-
-@test "flow-parse -r: an end past the file end is the whole file" {
-	cp "$FIX/mixed/mixed.log" .
-	run -0 to_files flow-parse -r 0:100000000 mixed.log
-	same_file "$EXP/parse/mixed.out" out
-	same_file "$EXP/parse/mixed.err" err
-}
-
-@test "flow-parse -r: ranges after a header still use the header's format" {
-	cp "$FIX/parse/custom.log" .
-	m=$(( $(line_off custom.log 3) + 2 ))
-	size=$(wc -c < custom.log | tr -d ' ')
-	{ flow-parse -r "0:$m" custom.log; flow-parse -r "$m:$size" custom.log; } > outs 2> errs
-	printf '443\ttcp\n53\tudp\n80\ttcp\n' > want
-	same_file want outs
-	same_text 'flow-parse: custom.log:5: malformed: 8 fields, expected 9' "$(cat errs)"
-}
-
-@test "flow-parse -r: totals of the ranges sum to the whole" {
-	make_big_log big.log 5000
-	size=$(wc -c < big.log | tr -d ' ')
-	flow-parse -T whole big.log > /dev/null 2>&1
-	: > sum
-	for r in 0:1000 1000:77777 77777:200003 200003:$size; do
-		flow-parse -r "$r" -T part big.log > /dev/null 2>&1
-		cat part >> sum
-	done
-	awk -F'\t' '$1 != "bytes" { s[$1] += $2 } END { print s["records"], s["flows"], s["nodata"], s["malformed"] }' sum > got
-	awk -F'\t' '$1 != "bytes" { s[$1] = $2 } END { print s["records"], s["flows"], s["nodata"], s["malformed"] }' whole > want
-	same_file want got
-}
-
-@test "flow-parse -r: a bad range is a usage error (exit 2)" {
-	run -2 --separate-stderr flow-parse -r abc "$FIX/sample/flow_logs.txt"
-	[ -z "$output" ]
-	[[ "$stderr" == flow-parse:* || "$stderr" == usage:* ]]
-}
-
-@test "flow-parse -R: later ranges without the pass before them: counts equal -r, line numbers from the range" {
-	cp "$FIX/mixed/mixed.log" .
-	cuts
-	flow-parse -r "0:$a" -T t0 mixed.log > outs 2> errs
-	base=$(awk -F'\t' '$1 == "lines" { print $2 }' t0)
-	[ "$base" -eq 5 ]                      # lines 1..5 start before a
-	for r in $a:$b $b:$c $c:$size; do
-		flow-parse -R "$r" -T t mixed.log >> outs 2> err
-		# line N of a -R range is line N + base - 1 of the file
-		awk -v add=$((base - 1)) -F: 'BEGIN { OFS = ":" } $3 ~ /^[0-9]+$/ { $3 += add } { print }' err >> errs
-		base=$(( base + $(awk -F'\t' '$1 == "lines" { print $2 }' t) ))
-	done
-	[ "$base" -eq 23 ]
-	same_file "$EXP/parse/mixed.out" outs
-	same_file "$EXP/parse/mixed.err" errs
-}
-
-@test "flow-parse -R: the format of the file's first line; -T counts the headers after it" {
-	cp "$FIX/parse/custom.log" "$FIX/parse/midhdr.log" .
-	m=$(( $(line_off custom.log 3) + 2 ))
-	size=$(wc -c < custom.log | tr -d ' ')
-	run -0 --separate-stderr flow-parse -R "$m:$size" -T t custom.log
-	same_text "$(printf '80\ttcp')" "$output"
-	same_text 'flow-parse: custom.log:3: malformed: 8 fields, expected 9' "$stderr"
-	grep -qx "headers	0" t
-	# midhdr.log: a v2 line, then a header at line 2: -T says so, and a
-	# -R range after it reads the default format, where -r knows better
-	run -0 --separate-stderr flow-parse -r "0:$(line_off midhdr.log 3)" -T t midhdr.log
-	grep -qx "headers	1" t
-	s=$(line_off midhdr.log 3)
-	size=$(wc -c < midhdr.log | tr -d ' ')
-	run -0 --separate-stderr flow-parse -r "$s:$size" midhdr.log
-	same_text "$(printf '53\tudp\n22\ttcp')" "$output"
-	same_text "flow-parse: midhdr.log:5: malformed: 14 fields, expected 3" "$stderr"
-	run -0 --separate-stderr flow-parse -R "$s:$size" midhdr.log
-	same_text "$(printf '443\ttcp')" "$output"
-	[[ "$stderr" == *"midhdr.log:2: malformed: 3 fields, expected 14"* ]]
-}
-
-@test "flow-parse -R: START 0 is -r; a gzip file or two files are refused" {
-	cp "$FIX/mixed/mixed.log" .
-	run -0 to_files flow-parse -R 0:100000000 mixed.log
-	same_file "$EXP/parse/mixed.out" out
-	same_file "$EXP/parse/mixed.err" err
-	gzip -c mixed.log > mixed.log.gz
-	run -1 --separate-stderr flow-parse -R 10:20 mixed.log.gz
-	same_text "flow-parse: mixed.log.gz: -r and -R cannot split a gzip file" "$stderr"
-	run -2 --separate-stderr flow-parse -R 10:20 mixed.log mixed.log
-	[[ "$stderr" == "flow-parse: -r and -R need exactly one named file"* ]]
-	run -2 --separate-stderr flow-parse -R 20:10 mixed.log
-	[[ "$stderr" == "flow-parse: -R: '20:10' is not START:END"* ]]
-}
-
-@test "flow-parse -r/-R K/N: part K of N equal byte ranges, floor(size*K/N)" {
-	cp "$FIX/mixed/mixed.log" .
-	size=$(wc -c < mixed.log | tr -d ' ')
-	for n in 1 3 7; do
-		k=0
-		while [ "$k" -lt "$n" ]; do
-			a=$((size * k / n)) b=$((size * (k + 1) / n))
-			for o in r R; do
-				flow-parse -c -T want.t -"$o" "$a:$b" mixed.log > want.out 2> want.err
-				run -0 to_files flow-parse -c -T got.t -"$o" "$k/$n" mixed.log
-				same_file want.out out
-				same_file want.err err
-				same_file want.t got.t
-			done
-			k=$((k + 1))
-		done
-	done
-	# the parts of one N hold every line once: their sum is the whole
-	for k in 0 1 2 3 4; do flow-parse -c -u -r "$k/5" mixed.log; done 2>/dev/null | flow-count -s > parts.out
-	same_file <(flow-parse -c mixed.log 2>/dev/null) parts.out
-	# a file smaller than N bytes
-	flowline 443 6 > tiny.log
-	for k in $(seq 0 199); do flow-parse -R "$k/200" tiny.log; done > tiny.out
-	same_text "$(printf '443\ttcp')" "$(cat tiny.out)"
-}
-
-@test "flow-parse -r K/N: a gzip file is not cut (part 0 all, others empty); bad K/N, a pipe" {
-	cp "$FIX/mixed/mixed.log" .
-	gzip -c mixed.log > mixed.log.gz
-	run -0 to_files flow-parse -T t0 -r 0/3 mixed.log.gz
-	same_file "$EXP/parse/mixed.out" out
-	sed 's/^flow-parse: mixed.log:/flow-parse: mixed.log.gz:/' "$EXP/parse/mixed.err" > want.err
-	same_file want.err err
-	run -0 --separate-stderr flow-parse -c -T t1 -R 2/3 mixed.log.gz
-	same_text "" "$output"
-	same_text "" "$stderr"
-	grep -qx "lines	0" t1
-	grep -qx "records	0" t1
-	for bad in 3/3 1/0 x/2 2/ /2 1/65537; do
-		run -2 --separate-stderr flow-parse -r "$bad" mixed.log
-		[[ "$stderr" == "flow-parse: -r: '$bad' is not K/N with K < N <= 65536"* ]]
-	done
-	run -1 --separate-stderr flow-parse -r 0/2 <(cat mixed.log)
-	[[ "$stderr" == "flow-parse: /dev/fd/"*": -r K/N needs a regular file" ]]
-	run -1 --separate-stderr flow-parse -R 0/2 nosuch.log
-	[[ "$stderr" == "flow-parse: nosuch.log: No such file or directory" ]]
 }
 
 @test "flow-parse -T: an unwritable totals file -> exit 1" {

@@ -57,7 +57,9 @@ totals() {
 	cp "$FIX/mixed/lookup.csv" "$FIX/mixed/mixed.log" .
 	run -0 --separate-stderr flowtag.sh -l lookup.csv mixed.log
 	same_outputs "$EXP/mixed" .
-	[[ "$stderr" =~ ^flowtag:\ 12\ flows\ \(5\ malformed,\ 3\ nodata\)\ in\ [0-9.]+\ s,\ [0-9.]+\ MB/s$ ]]
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	same_text "flowtag: 4 lookup rows skipped, see ./error.log" "${stderr_lines[0]}"
+	[[ "${stderr_lines[1]}" =~ ^flowtag:\ 12\ flows\ \(5\ malformed,\ 3\ nodata\)\ in\ [0-9.]+\ s,\ [0-9.]+\ MB/s$ ]]
 }
 
 @test "flowtag.sh: error.log lists lookup problems first, then log problems in input order" {
@@ -307,6 +309,7 @@ totals() {
 	t1=${stderr%% in *}
 	run -0 --separate-stderr flowtag.sh -l lookup.csv -j 3 -o j3 big.log
 	t3=${stderr%% in *}
+	t3=${t3/see j3/see j1}
 	same_outputs j1 j3
 	same_text "$t1" "$t3"
 	only_outputs j3
@@ -498,4 +501,68 @@ totals() {
 		same_text "flow-parse: strict.log:3001: malformed: 13 fields, expected 14" "$stderr"
 	done
 	[ ! -e output.csv ]
+}
+
+@test "flowtag.sh: a comma-separated file is named as such once, each line still reported, and a warning" {
+	cp "$FIX/sample/lookup_table.csv" .
+	printf 'version,account-id,dstport,protocol\n2,1,80,6\n2,1,443,6\n2,1,53,17\n' > x.csv
+	run -0 --separate-stderr flowtag.sh -q x.csv
+	cat > want <<-'EOF2'
+	flow-parse: x.csv:1: malformed: 1 fields, expected 14
+	flow-parse: x.csv:2: malformed: 1 fields, expected 14
+	flow-parse: x.csv:3: malformed: 1 fields, expected 14
+	flow-parse: x.csv: looks comma-separated, fields are split on blanks
+	flow-parse: x.csv:4: malformed: 1 fields, expected 14
+	EOF2
+	same_file want error.log
+	same_text "flowtag: 4 of 4 records malformed (not a flow log?), see ./error.log" "${stderr_lines[0]}"
+	[[ "${stderr_lines[1]}" =~ $TIMING_RE ]]
+	# a flow log with a few bad lines: no hint, no warning
+	{ flowline 80 6; echo 'a,b,c'; echo 'd,e,f'; echo 'g,h,i'; flowline 443 6; flowline 22 6; flowline 25 6; } > some.log
+	run -0 --separate-stderr flowtag.sh -q some.log
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "$(grep -c 'looks comma' error.log)" -eq 0 ]
+	# a one-line CSV file: said at its end
+	echo 'a,b,c' > one.csv
+	run -0 flow-parse -c one.csv
+	same_text "flow-parse: one.csv:1: malformed: 1 fields, expected 14
+flow-parse: one.csv: looks comma-separated, fields are split on blanks" "$output"
+}
+
+@test "flowtag.sh: -o creates OUTDIR, -l - reads the lookup from stdin, --version, bad long options" {
+	cp "$FIX/sample/lookup_table.csv" "$FIX/sample/flow_logs.txt" .
+	run -0 flowtag.sh -q -o new/deeper flow_logs.txt
+	same_file "$EXP/sample/output.csv" new/deeper/output.csv
+	run -0 flowtag.sh -q -l - -o fromstdin flow_logs.txt < lookup_table.csv
+	same_file "$EXP/sample/output.csv" fromstdin/output.csv
+	run -2 --separate-stderr flowtag.sh -l - - < lookup_table.csv
+	same_text "flowtag: -l - and the log - cannot both be standard input" "${stderr_lines[0]}"
+	run -0 flowtag.sh --version
+	[[ "$output" =~ ^flowtag.sh\ [0-9]+\.[0-9]+ ]]
+	run -2 --separate-stderr flowtag.sh --nosuch
+	same_text "flowtag: unknown option '--nosuch'" "${stderr_lines[0]}"
+	run -2 --separate-stderr flowtag.sh -j
+	same_text "flowtag: -j needs an argument" "${stderr_lines[0]}"
+	run -2 --separate-stderr flowtag.sh -Z
+	same_text "flowtag: unknown option '-Z'" "${stderr_lines[0]}"
+}
+
+@test "flowtag.sh: an unusable lookup table stops the run before any flow is read" {
+	printf 'port,proto,label\n80,tcp,web\n' > bad.csv
+	mkfifo logfifo
+	# nothing ever writes the FIFO: a run that read flows first would block
+	run -1 --separate-stderr timeout 60 flowtag.sh -q -l bad.csv logfifo
+	same_text "flow-tag: bad.csv:1: header has no 'protocol' column" "$stderr"
+	[ ! -e output.csv ]
+}
+
+@test "flowtag.sh found through a symlink; programs missing: a clear message" {
+	mkdir bin
+	ln -s "$FLOWTAG_ROOT/flowtag.sh" bin/ft
+	cp "$FIX/sample/lookup_table.csv" "$FIX/sample/flow_logs.txt" .
+	run -0 env -u FLOWTAG_BIN PATH=/usr/bin:/bin bin/ft -q
+	same_file "$EXP/sample/output.csv" output.csv
+	cp "$FLOWTAG_ROOT/flowtag.sh" bin/alone.sh
+	run -1 --separate-stderr env -u FLOWTAG_BIN PATH=/usr/bin:/bin bin/alone.sh -q
+	same_text "flowtag: flow-parse not found (run make, or set FLOWTAG_BIN)" "$stderr"
 }
