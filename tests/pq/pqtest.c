@@ -290,6 +290,7 @@ main(int argc, char **argv)
 		for (g = 0; g < ng; g++)
 			printf("%d %llu\n", g, (unsigned long long)fl_pq_rows(p, g));
 		fl_pq_close(p);
+		free(want);
 		return fflush(stdout) == 0 ? 0 : 2;
 	}
 	buf = emalloc(room);
