@@ -9,13 +9,18 @@
 # ROUNDS times, interleaved round by round, and prints per group of inputs
 # the median seconds, MB/s of the case's input (unpacked bytes for gzip),
 # the ratio to the group's reference case, and peak RSS; then the targets
-# of issues 12, 13 and 19 with the measured ratios, and whether the outputs
+# of issues 12, 13, 17 and 19 with the measured ratios, and whether the outputs
 # of the tools agree. The groups:
 #
 # plain     flows.log. Each filter is also timed alone on its usual input:
 #           flow-parse on the log, flow-count on flow-parse's output
 #           (parsed.tsv), flow-tag on flow-count's (counted.tsv),
 #           flow-untagged on flow-tag's (tagged.tsv). Reference: wc -l.
+# parquet   flows.parquet: flows.log's records as GZIP Parquet with the AWS
+#           column names and types, written by DuckDB (so only with DuckDB;
+#           a malformed line has no place in it and is left out):
+#           flowtag.sh where flow-parse reads Parquet, and DuckDB.
+#           Reference: DuckDB.
 # gzip      flows.log.gz (gzip -6 of flows.log): flowtag.sh -j 1 and
 #           default -j, gzip -t, igzip -t, DuckDB, and the decoder alone:
 #           tests/gz/gztest -b (lib/inflate.c into no output) where it is
@@ -333,6 +338,28 @@ if [ "$extra" = 0 ]; then
 fi
 ddb="exec node '$root/scripts/bench-duckdb.mjs' -d '$ddir' -l '$lk'"
 
+# flows.log as GZIP Parquet, written by DuckDB; and whether flow-parse reads
+# Parquet: a small file must count as its text does
+pq=$dir/flows.parquet
+pqread=
+if [ -n "$duck" ]; then
+	want="DuckDB GZIP Parquet of $(cat "$log.stamp")"
+	if ! fresh "$pq" "$want"; then
+		printf '%s: generating %s (%s)\n' "$prog" "$pq" "$want" >&2
+		rm -f -- "$pq" "$pq.stamp"
+		node "$root/scripts/bench-duckdb.mjs" -d "$ddir" -P "$pq.new" "$log" || die "cannot write $pq"
+		mv -- "$pq.new" "$pq" || die "cannot rename $pq.new"
+		mark "$pq" "$want"
+	fi
+	if node "$root/scripts/bench-duckdb.mjs" -d "$ddir" -P "$tmp/duck.parquet" "$tmp/duck.log" 2>/dev/null &&
+		flow-parse -c "$tmp/duck.parquet" >"$tmp/pq.c" 2>"$tmp/pq.err" && [ ! -s "$tmp/pq.err" ] &&
+		flow-parse -c "$tmp/duck.log" 2>/dev/null | cmp -s - "$tmp/pq.c"; then
+		pqread=1
+	else
+		note "flow-parse does not read Parquet: no flowtag.sh case on flows.parquet"
+	fi
+fi
+
 gztest=$root/tests/gz/gztest
 if [ -x "$gztest" ] && "$gztest" -h 2>&1 | grep -q -- '-b'; then
 	:
@@ -374,7 +401,7 @@ if [ "$extra" = 0 ]; then
 	group plain "flows.log: $lines lines, $(mb "$logbytes") MB" wc "x_wc-l"
 	# no outputs of an earlier run: a case that fails leaves none
 	rm -rf "$dir"/out-* "$dir"/ddb-*
-	for o in j1 jN gz-j1 gz-jN mgz-j1 mgz-jN mpl-j1 mpl-jN day-j1 day-jN; do
+	for o in j1 jN gz-j1 gz-jN pq-j1 pq-jN mgz-j1 mgz-jN mpl-j1 mpl-jN day-j1 day-jN; do
 		mkdir -p "$dir/out-$o"
 	done
 	mkdir -p "$tmp/awkout"
@@ -403,6 +430,18 @@ if [ "$extra" = 0 ]; then
 		"$awk '{print \$7, \$8}' '$log' | LC_ALL=C sort | LC_ALL=C uniq -c >/dev/null"
 	[ -z "$duck" ] ||
 		addcase dplain plain "$slow" "$logbytes" "DuckDB (2 threads)" "$ddb -o '$dir/ddb-plain' '$log'"
+
+	if [ -n "$duck" ]; then
+		group pq "flows.parquet: GZIP Parquet by DuckDB, $(mb "$(fsize "$pq")") MB; MB/s of the text log" \
+			dpq "x_DuckDB"
+		if [ -n "$pqread" ]; then
+			addcase qft1 pq "$rounds" "$logbytes" "flowtag.sh -q -j 1" \
+				"$ftq -j 1 -o '$dir/out-pq-j1' '$pq'" flowtag.sh
+			addcase qftN pq "$rounds" "$logbytes" "flowtag.sh -q (-j $ncpu)" \
+				"$ftq -o '$dir/out-pq-jN' '$pq'" flowtag.sh
+		fi
+		addcase dpq pq "$slow" "$logbytes" "DuckDB (2 threads)" "$ddb -o '$dir/ddb-pq' '$pq'"
+	fi
 
 	group gz "flows.log.gz: gzip -6, $(mb "$(fsize "$gz")") MB packed; MB/s of unpacked data" gzt "x_gzip-t"
 	addcase gft1 gz "$rounds" "$logbytes" "flowtag.sh -q -j 1" \
@@ -657,12 +696,13 @@ same() {
 }
 
 if [ "$extra" = 0 ]; then
-	printf '\ntargets (issues 12, 13, 19), ratios of medians:\n'
+	printf '\ntargets (issues 12, 13, 17, 19), ratios of medians:\n'
 	target "gz: flowtag.sh -j 1 / gzip -t" gft1 gzt "<=" 0.36
 	target "gz: DuckDB / flowtag.sh -j 1" dgz gft1 ">=" 2.5
 	target "plain: flowtag.sh (-j $ncpu) / wc -l" ftN wc "<=" 2
 	target "plain: flowtag.sh -j 1 / wc -l" ft1 wc "<=" 2
 	target "plain: flowtag.sh -j 1 / -j $ncpu" ft1 ftN ">=" 1.6
+	target "parquet: flowtag.sh (-j $ncpu) / DuckDB" qftN dpq "<=" 1
 	if [ "$many" = 1 ]; then
 		target "many-gz: DuckDB / flowtag.sh (-j $ncpu)" dmgz mftN ">=" 4
 		target "many-gz: flowtag.sh (-j $ncpu) / zcat" mftN mzcat "<=" 0.25
@@ -683,15 +723,20 @@ if [ "$extra" = 0 ]; then
 			printf("  %-50s %7.0f   (target >= 700: %s)\n", "gz: decoder derived, MB/s of output (see note)",
 				x, x >= 700 ? "ok" : "MISSED")
 	}'
-	# peak RSS of any flowtag.sh case: the largest process, flow-parse
-	awk -F '\t' '$1 ~ /ft[1N]$/ && $7 != "-" && $7 + 0 > m {m = $7 + 0; c = $3 " (" $2 ")"}
+	# peak RSS of any flowtag.sh case: the largest process, flow-parse;
+	# Parquet (issue 17) has a target of its own
+	for w in text parquet; do
+		awk -F '\t' -v w="$w" '$1 ~ /ft[1N]$/ && ($2 == "pq") == (w == "parquet") &&
+			$7 != "-" && $7 + 0 > m {m = $7 + 0; c = $3 " (" $2 ")"}
 		END {
 			if (!m)
 				exit
-			printf("  %-50s %7.1f   (target <= 32: %s)\n", "peak RSS of a flowtag.sh process, MiB",
-				m, m <= 32 ? "ok" : "MISSED")
+			lim = w == "parquet" ? 64 : 32
+			printf("  %-50s %7.1f   (target <= %d: %s)\n", "peak RSS of a flowtag.sh process, " w ", MiB",
+				m, lim, m <= lim ? "ok" : "MISSED")
 			printf("    (largest: %s)\n", c)
 		}' "$tmp/table"
+	done
 	[ -z "$g" ] || [ -z "$p" ] ||
 		note "decoder derived = unpacked bytes / (time of flow-parse -c -j 1 on the .gz - time of the same on the plain log), the time that decoding adds to parsing and counting"
 
@@ -715,6 +760,10 @@ if [ "$extra" = 0 ]; then
 		same "gz: flowtag.sh -j 1 vs the same on flows.log" "$dir/out-gz-j1" "$dir/out-j1" 0 $three output.csv
 		same "gz: flowtag.sh -j $ncpu vs -j 1" "$dir/out-gz-jN" "$dir/out-gz-j1" 0 $five
 		same "gz: DuckDB vs flowtag.sh" "$dir/ddb-gz" "$dir/out-gz-j1" 1 $three
+		same "parquet: flowtag.sh -j 1 vs the same on flows.log" "$dir/out-pq-j1" "$dir/out-j1" 0 $three
+		same "parquet: flowtag.sh -j $ncpu vs -j 1" "$dir/out-pq-jN" "$dir/out-pq-j1" 0 $five
+		same "parquet: DuckDB vs flowtag.sh" "$dir/ddb-pq" "$dir/out-pq-j1" 1 $three
+		same "parquet: DuckDB vs flowtag.sh on flows.log" "$dir/ddb-pq" "$dir/out-j1" 1 $three
 		if [ "$many" = 1 ]; then
 			same "many-gz: flowtag.sh -j $ncpu vs -j 1" "$dir/out-mgz-jN" "$dir/out-mgz-j1" 0 $five
 			same "many-gz: zcat | flowtag.awk vs flowtag.sh" "$tmp/awkmgz" "$dir/out-mgz-j1" 0 $three
