@@ -112,7 +112,7 @@ top(struct fl_inputs *in, int *err)
 		if (strcmp(in->listname, "-") == 0)
 			in->list = stdin;
 		else if ((in->list = fopen(in->listname, "r")) == NULL) {
-			const char *name = in->listname;
+			name = in->listname;
 			*err = errno;
 			in->listname = NULL;
 			return name;

@@ -14,6 +14,7 @@
 
 #include "flow.h"
 #include "inflate.h"
+#include "parquet.h"
 #include "rd.h"
 
 #define RDCHUNK (128 * 1024)
@@ -67,21 +68,28 @@ plaincap(size_t maxline)
 	return cap < 4096 ? 4096 : cap;
 }
 
-/* fl_rd_fdopen -- the first two bytes tell gzip from plain text */
+/* fl_rd_fdopen -- the first bytes tell gzip from plain text; a Parquet
+ * file, which cannot be read front to back, is an error here (a named
+ * regular file goes to fl_rd_pq instead) */
 int
 fl_rd_fdopen(struct fl_rd *r, int fd, const char *name, size_t maxline)
 {
-	unsigned char head[2];
+	unsigned char head[4];
 	size_t n = 0;
 	ssize_t k;
 
-	while (n < 2 && (k = xread(fd, head + n, 2 - n)) != 0) {
+	while (n < (size_t)(2 + 2 * (n >= 2 && head[0] == 'P' && head[1] == 'A')) &&
+	    (k = xread(fd, head + n, (n < 2 ? 2 : 4) - n)) != 0) {
 		if (k < 0)
 			return -1;
 		n += (size_t)k;
 	}
 	setup(r, fd, name, maxline);
 	r->ownfd = fd != 0;
+	if (n == 4 && memcmp(head, "PAR1", 4) == 0) {
+		r->err = "Parquet: cannot be read from a pipe or standard input (name the file)";
+		r->eof = 1;
+	}
 	if (n == 2 && head[0] == 0x1f && head[1] == 0x8b) {
 		r->gz = fl_gz_open(gzsource, &r->fd, head, n);
 		r->cap = GZCHUNK + FL_GZ_WINDOW;
@@ -110,6 +118,16 @@ fl_rd_open(struct fl_rd *r, const char *name, size_t maxline)
 		errno = e;
 		return -1;
 	}
+	return 0;
+}
+
+int
+fl_rd_pq(struct fl_rd *r, struct fl_pqg *g, const char *name, size_t maxline)
+{
+	setup(r, -1, name, maxline);
+	r->pq = g;
+	r->cap = plaincap(maxline) + FL_PQ_ROOM;
+	r->buf = emalloc(r->cap);
 	return 0;
 }
 
@@ -182,6 +200,28 @@ gzfill(struct fl_rd *r)
 	return k;
 }
 
+/* pqfill -- more rows of a Parquet row group, as whole lines */
+static int
+pqfill(struct fl_rd *r)
+{
+	const char *why;
+	int k;
+
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+		r->end -= r->pos;
+		r->pos = 0;
+	}
+	if ((k = fl_pq_text(r->pq, r->buf, &r->end, r->cap, &why)) < 0) {
+		snprintf(r->errbuf, sizeof(r->errbuf), "%s", why);
+		r->err = r->errbuf;
+		return -1;
+	}
+	if (k == 0)
+		r->eof = 1;
+	return k;
+}
+
 /* fill -- more bytes after the unfinished line; 0 at end of input */
 static int
 fill(struct fl_rd *r)
@@ -189,8 +229,12 @@ fill(struct fl_rd *r)
 	ssize_t n;
 
 	r->tabok = 0;
+	if (r->err)
+		return -1;
 	if (r->gz)
 		return gzfill(r);
+	if (r->pq)
+		return pqfill(r);
 	if (r->pos > 0) {
 		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
 		r->end -= r->pos;
@@ -230,6 +274,8 @@ fl_rd_line(struct fl_rd *r, char **line, size_t *len)
 	size_t scanned = 0, n;
 	int k;
 
+	if (r->err)
+		return -1;
 	for (;;) {
 		s = r->buf + r->pos;
 		n = r->end - r->pos;
@@ -362,6 +408,9 @@ fl_rd_close(struct fl_rd *r)
 	if (r->gz)
 		fl_gz_close(r->gz);
 	r->gz = NULL;
+	if (r->pq)
+		fl_pq_groupclose(r->pq);
+	r->pq = NULL;
 	free(r->buf);
 	r->buf = NULL;
 	return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 struct fl_gz;
+struct fl_pqg;
 
 struct fl_rd {
 	int fd;
@@ -22,6 +23,7 @@ struct fl_rd {
 	uint64_t lim;            /* no line that starts at or past lim is returned */
 	uint64_t srcoff;         /* pread offset of a range; UINT64_MAX: read() */
 	struct fl_gz *gz;        /* a gzip file, decoded here */
+	struct fl_pqg *pq;       /* a Parquet row group, as text lines */
 	const char *err;         /* after -1: what is wrong with the data, or NULL */
 	char errbuf[160];
 	const char *cutp;        /* the part of a cut line still in the buffer */
@@ -40,6 +42,9 @@ int fl_rd_fdopen(struct fl_rd *r, int fd, const char *name, size_t maxline);
  * pread, so that several readers can share it. 0, or -1 (errno set). */
 int fl_rd_range(struct fl_rd *r, int fd, const char *name, size_t maxline, uint64_t start,
     uint64_t end);
+/* fl_rd_pq -- the rows of a Parquet row group as text lines (parquet.h);
+ * the reader closes g */
+int fl_rd_pq(struct fl_rd *r, struct fl_pqg *g, const char *name, size_t maxline);
 int fl_rd_line(struct fl_rd *r, char **line, size_t *len);
 int fl_rd_close(struct fl_rd *r);
 int fl_rd_tabscan(struct fl_rd *r, const char *line, size_t len);

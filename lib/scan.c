@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "flow.h"
+#include "parquet.h"
 #include "rd.h"
 #include "tally.h"
 #include "unit.h"
@@ -212,11 +213,23 @@ fl_scan(struct fl_unit *u, struct fl_worker *w, const struct fl_fmt *start)
 	size_t n;
 	int k, c, kind;
 
-	if (t && u->ranged && !u->first)
+	/* a range but the first of a plain file is counted apart: the format
+	 * it is read under is a guess until the ranges before it are done */
+	if (t && u->ranged && !u->first && u->pqg < 0)
 		t = u->tally = fl_tally_new();
 	else if (t)
 		t = w->tally;
-	if (u->ranged)
+	if (u->pqg >= 0) {
+		struct fl_pqg *g;
+		if (u->pqg >= fl_pq_groups(u->src->pq))
+			return 0;       /* a file of no row group */
+		if ((g = fl_pq_group(u->src->pq, u->pqg, &why)) == NULL) {
+			fl_umsg(u, FL_MFILE, 0, "%s", why);
+			u->fatal = 1;
+			return 0;
+		}
+		fl_rd_pq(&r, g, u->src->name, FL_MAXLINE);
+	} else if (u->ranged)
 		fl_rd_range(&r, u->src->fd, u->src->name, FL_MAXLINE, u->start, u->end);
 	else if (fl_rd_fdopen(&r, u->src->fd, u->src->name, FL_MAXLINE) < 0) {
 		fl_umsg(u, FL_MFILE, 0, "read error: %s", strerror(errno));

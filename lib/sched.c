@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "flow.h"
+#include "parquet.h"
 #include "tally.h"
 #include "unit.h"
 
@@ -48,7 +49,7 @@ static int committing;
 static struct fl_inputs *inputs;         /* the inputs still to open */
 static struct fl_src *cur;               /* the file being cut in ranges */
 static uint64_t cursize, curchunk, curat;
-static int curk;
+static int curk, curgroups;              /* Parquet: the next row group, how many */
 /* FLOW_PARSE_CHUNK (for tests) sets both, to see ranges and waits on small input */
 static uint64_t splitmin = SPLITMIN;
 static size_t holdmax = HOLDMAX;
@@ -179,7 +180,9 @@ fl_uput(struct fl_unit *u, const char *s, size_t n)
 static void
 startfmt(const struct fl_unit *u, struct fl_fmt *fmt)
 {
-	if (u->ranged && !u->first && u->src->haslast)
+	if (u->pqg >= 0)
+		*fmt = u->src->first;   /* the columns read, the same for every row group */
+	else if (u->ranged && !u->first && u->src->haslast)
 		*fmt = u->src->last;
 	else if (u->ranged && !u->first && u->src->hasfirst)
 		*fmt = u->src->first;
@@ -259,6 +262,8 @@ run(struct fl_unit *u, struct fl_worker *w)
 static void
 srcfree(struct fl_src *s)
 {
+	if (s->pq)
+		fl_pq_close(s->pq);
 	if (s->fd > 0)
 		close(s->fd);
 	free(s->name);
@@ -306,7 +311,7 @@ commit(struct fl_worker *w)
 			}
 			fl_tally_free(u->tally);
 		}
-		if (u->ranged) {
+		if (u->ranged && u->endfmt) {
 			u->src->last = *u->endfmt;
 			u->src->haslast = 1;
 			u->src->lines += u->lines;
@@ -353,6 +358,7 @@ newunit(struct fl_src *s)
 	struct fl_unit *u = ecalloc(1, sizeof(*u));
 
 	u->src = s;
+	u->pqg = -1;
 	s->nref++;
 	if (tail)
 		tail->next = u;
@@ -360,6 +366,46 @@ newunit(struct fl_src *s)
 		head = u;
 	tail = u;
 	nheld++;
+	return u;
+}
+
+/* pqunit -- a Parquet file: its footer read, its row groups the units,
+ * each read as text lines under a header naming the columns read */
+static struct fl_unit *
+pqunit(struct fl_unit *u, struct fl_src *s, uint64_t size)
+{
+	const char *want[FL_MAXSEL + 8], *why, *hdr;
+	int n = 0, i;
+
+	want[n++] = "dstport";
+	want[n++] = "protocol";
+	want[n++] = "log-status";
+	for (i = 0; i < fl_ebase.nsel; i++)
+		want[n++] = fl_ebase.selname[i];
+	if (fl_ebase.measname)
+		want[n++] = fl_ebase.measname;
+	want[n] = NULL;
+	if ((s->pq = fl_pq_open(s->fd, size, want, &why)) == NULL) {
+		fl_umsg(u, FL_MFILE, 0, "%s", why);
+		u->fatal = 1;
+		return u;
+	}
+	hdr = fl_pq_header(s->pq);
+	s->first = fl_ebase;
+	fl_fmt_default(&s->first);
+	if (fl_fmt_header(&s->first, hdr, strlen(hdr), &why) < 0) {
+		fl_umsg(u, FL_MFILE, 0, "Parquet: %s", why);
+		u->fatal = 1;
+		return u;
+	}
+	s->hasfirst = 1;
+	u->ranged = 1;
+	u->pqg = 0;
+	if ((curgroups = fl_pq_groups(s->pq)) > 1) {
+		cur = s;
+		s->nref++;              /* until its last row group is handed out */
+		curk = 1;
+	}
 	return u;
 }
 
@@ -379,7 +425,7 @@ openunit(const char *name)
 	struct fl_src *s = newsrc(name);
 	struct fl_unit *u;
 	struct stat st;
-	unsigned char magic[2];
+	unsigned char magic[4];
 	int e;
 
 	u = newunit(s);
@@ -397,6 +443,8 @@ openunit(const char *name)
 		u->fatal = 1;           /* nothing to read: its message goes out in turn */
 		return u;
 	}
+	if (S_ISREG(st.st_mode) && pread(s->fd, magic, 4, 0) == 4 && memcmp(magic, "PAR1", 4) == 0)
+		return pqunit(u, s, (uint64_t)st.st_size);
 	if (fl_eopts->jobs < 2 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < splitmin ||
 	    (pread(s->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b))
 		return u;
@@ -426,6 +474,16 @@ next(void)
 	const char *name;
 	int err;
 
+	if (cur && cur->pq) {
+		u = newunit(cur);
+		u->ranged = 1;
+		u->pqg = curk++;
+		if (curk == curgroups) {
+			cur->nref--;
+			cur = NULL;
+		}
+		return u;
+	}
 	if (cur) {
 		u = newunit(cur);
 		u->ranged = 1;

@@ -7,6 +7,8 @@
 
 #include "flow.h"
 
+struct fl_pq;
+
 /* one input file; its ranges share it */
 struct fl_src {
 	char *name;
@@ -16,6 +18,7 @@ struct fl_src {
 	int haslast;                     /* last: the format at the end of the */
 	struct fl_fmt first, last;       /* ranges committed so far */
 	uint64_t lines;                  /* their lines */
+	struct fl_pq *pq;                /* a Parquet file: its row groups are units */
 };
 
 /* bytes held back until the unit's turn: messages and printed flows */
@@ -33,6 +36,7 @@ struct fl_unit {
 	uint64_t start, end;             /* ranged: the byte range */
 	int ranged;                      /* a range of a plain file (else whole) */
 	int first;                       /* starts at the start of its file */
+	int pqg;                         /* a Parquet row group: its number, else -1 */
 	int done;
 	int fatal;                       /* its last message ends the run */
 	int direct;                      /* its turn: messages and flows go out at once */
