@@ -24,11 +24,11 @@ MAN = cmd/flow-parse/flow-parse.1 cmd/flow-count/flow-count.1 cmd/flow-tag/flow-
 LIBSRC = lib/err.c lib/mem.c lib/num.c lib/proto.c lib/hash.c lib/map.c lib/out.c \
 	lib/rd.c lib/fmt.c lib/record.c lib/split.c lib/csv.c lib/lookup.c lib/keycmp.c lib/count.c lib/each.c \
 	lib/opt.c lib/inputs.c lib/scan.c lib/sched.c lib/tally.c \
-	lib/inflate.c lib/crc32.c lib/parquet.c lib/snappy.c
+	lib/inflate.c lib/crc32.c lib/parquet.c lib/snappy.c lib/filter.c
 LIBOBJ = lib/err.o lib/mem.o lib/num.o lib/proto.o lib/hash.o lib/map.o lib/out.o \
 	lib/rd.o lib/fmt.o lib/record.o lib/split.o lib/csv.o lib/lookup.o lib/keycmp.o lib/count.o lib/each.o \
 	lib/opt.o lib/inputs.o lib/scan.o lib/sched.o lib/tally.o \
-	lib/inflate.o lib/crc32.o lib/parquet.o lib/snappy.o
+	lib/inflate.o lib/crc32.o lib/parquet.o lib/snappy.o lib/filter.o
 PROGSRC = cmd/flow-parse/flow-parse.c cmd/flow-count/flow-count.c cmd/flow-tag/flow-tag.c \
 	cmd/flow-untagged/flow-untagged.c
 
@@ -54,6 +54,7 @@ cmd/flow-untagged/flow-untagged: cmd/flow-untagged/flow-untagged.c lib/libflow.a
 tests/gz/gztest: tests/gz/gztest.c lib/libflow.a lib/flow.h lib/inflate.h
 	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/gz/gztest.c lib/libflow.a $(LDFLAGS)
 lib/parquet.o lib/snappy.o: lib/parquet.h
+lib/filter.o: lib/filter.h
 tests/pq/pqtest: tests/pq/pqtest.c lib/libflow.a lib/flow.h lib/parquet.h
 	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/pq/pqtest.c lib/libflow.a $(THREADS) $(LDFLAGS)
 scripts/flowgen: scripts/flowgen.c
