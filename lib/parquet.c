@@ -342,6 +342,8 @@ hyb_get(struct hyb *h, uint32_t *out, size_t n)
 				for (s = 0; s < vb; s++)
 					h->val |= (uint32_t)h->p[s] << (8 * s);
 				h->p += vb;
+				if (h->w < 32 && h->val >> h->w)
+					return -1;      /* a value wider than the width */
 			}
 			continue;
 		}
@@ -1112,7 +1114,7 @@ struct gcol {
 	/* the batch: row r is sp[r], sn[r] */
 	const char **sp;
 	uint32_t *sn;
-	char *scratch;          /* BATCH x SLOT: integers of a PLAIN page */
+	char *scratch;          /* bmax x SLOT: integers of a PLAIN page */
 };
 
 struct fl_pqg {
@@ -1122,8 +1124,9 @@ struct fl_pqg {
 	int ncol;
 	struct gcol *c;
 	uint32_t nb, bi;        /* rows in the batch; the next to write */
-	uint32_t *u32;          /* BATCH: levels, indices */
-	unsigned char *lv;      /* BATCH: definition levels */
+	uint32_t bmax;          /* rows a batch holds */
+	uint32_t *u32;          /* bmax: levels, indices */
+	unsigned char *lv;      /* bmax: definition levels */
 	int err;
 	char msg[256];
 };
@@ -1178,15 +1181,17 @@ fl_pq_group(const struct fl_pq *p, int gi, const char **why)
 	g->rows = p->rows[gi];
 	g->ncol = p->ncol;
 	g->c = ecalloc((size_t)p->ncol + 1, sizeof *g->c);
-	g->u32 = emalloc(BATCH * sizeof *g->u32);
-	g->lv = emalloc(BATCH);
+	/* a batch of at most the group's rows: a small group is small */
+	g->bmax = g->rows < BATCH ? (uint32_t)g->rows + 1 : BATCH;
+	g->u32 = emalloc(g->bmax * sizeof *g->u32);
+	g->lv = emalloc(g->bmax);
 	for (k = 0; k < p->ncol; k++) {
 		c = &g->c[k];
 		c->pc = &p->col[k];
 		c->ch = &p->ch[(size_t)gi * (size_t)p->ncol + (size_t)k];
-		c->sp = emalloc(BATCH * sizeof *c->sp);
-		c->sn = emalloc(BATCH * sizeof *c->sn);
-		c->scratch = emalloc(BATCH * SLOT);
+		c->sp = emalloc(g->bmax * sizeof *c->sp);
+		c->sn = emalloc(g->bmax * sizeof *c->sn);
+		c->scratch = emalloc(g->bmax * SLOT);
 		if (g->err)
 			continue;
 		c->n = (size_t)c->ch->len;
@@ -1730,15 +1735,15 @@ fill(struct fl_pqg *g, struct gcol *c, uint32_t n)
 }
 
 /* batch -- the next rows of every column, as many as the current pages
- * all hold (at most BATCH) */
+ * all hold (at most bmax) */
 static int
 batch(struct fl_pqg *g)
 {
 	uint64_t n = g->rows - g->done;
 	int k;
 
-	if (n > BATCH)
-		n = BATCH;
+	if (n > g->bmax)
+		n = g->bmax;
 	for (k = 0; k < g->ncol; k++) {
 		struct gcol *c = &g->c[k];
 
