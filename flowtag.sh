@@ -10,14 +10,15 @@ LC_ALL=C; export LC_ALL
 
 usage() {
 	cat <<EOF
-usage: flowtag.sh [-q] [--strict] [-j N] [-l LOOKUP] [-m bytes|packets] [-n N]
-                  [-o OUTDIR] [--files-from LIST [--null]] [FLOWLOG | DIR ...]
+usage: flowtag.sh [-q] [--strict] [-j N] [-l LOOKUP] [-m bytes|packets] [-n N] [-o OUTDIR]
+                  [-w EXPR]... [--files-from LIST [--null]] [FLOWLOG | DIR ...]
   -j N       N workers (default: the number of online CPUs)
   -l LOOKUP  the lookup table dstport,protocol,tag (default lookup_table.csv; - stdin)
   -m FIELD   sum bytes or packets per key instead of counting flows
   -n N       only the first N rows of the port/protocol tables
   -o OUTDIR  where the five files go, created if missing (default .)
   -q         no summary on stdout;  --strict  the first malformed line is fatal
+  -w EXPR    only records where EXPR holds (repeatable), e.g. action=REJECT
   --files-from LIST  also the files named in LIST (- stdin), NUL-separated with
              --null (find -print0); a DIR stands for every file below it
   -h, --help this help;  --version  the version
@@ -34,17 +35,15 @@ while [ -L "$self" ]; do
 	case $link in /*) self=$link ;; *) self=${self%/*}/$link ;; esac
 done
 case $self in */*) here=${self%/*} ;; *) here=. ;; esac
-if [ -n "${FLOWTAG_BIN:-}" ]; then
-	PATH=$FLOWTAG_BIN:$PATH
+if [ -n "${FLOWTAG_BIN:-}" ]; then PATH=$FLOWTAG_BIN:$PATH
 elif [ -x "$here/cmd/flow-parse/flow-parse" ]; then
 	PATH=$here/cmd/flow-parse:$here/cmd/flow-count:$here/cmd/flow-tag:$here/cmd/flow-untagged:$PATH
-else
-	PATH=$here:$PATH
-fi
+else PATH=$here:$PATH; fi
 export PATH
 
 # long options, then getopts; its own messages are replaced by ours
-strict='' list='' null='' n=$# rest=0
+strict='' list='' null='' wargs='' n=$# rest=0 nl='
+'
 while [ "$n" -gt 0 ]; do
 	a=$1; shift; n=$((n - 1))
 	case $rest$a in
@@ -60,7 +59,7 @@ while [ "$n" -gt 0 ]; do
 	esac
 done
 lookup=lookup_table.csv outdir=. jobs='' quiet=0 measure='' mset='' top=''
-while getopts :hqj:l:m:n:o: opt; do
+while getopts :hqj:l:m:n:o:w: opt; do
 	case $opt in
 	h) usage; exit 0 ;;
 	q) quiet=1 ;;
@@ -69,6 +68,7 @@ while getopts :hqj:l:m:n:o: opt; do
 	m) measure=$OPTARG mset=1 ;;
 	n) top=$OPTARG; case $top in ''|0*|*[!0-9]*) usage_error "-n: '$top' is not a number from 1" ;; esac ;;
 	o) outdir=$OPTARG ;;
+	w) wargs=$wargs$nl-w$nl$OPTARG ;;
 	:) usage_error "-$OPTARG needs an argument" ;;
 	*) usage_error "unknown option '-$OPTARG'" ;;
 	esac
@@ -78,6 +78,8 @@ shift $((OPTIND - 1))
 [ -n "$jobs" ] || jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null)
 case $jobs in ''|0*|*[!0-9]*) jobs=1 ;; esac
 [ -z "$mset" ] || case $measure in bytes|packets) ;; *) usage_error "-m: '$measure' is not bytes or packets" ;; esac
+# shellcheck disable=SC2086 # the -w expressions are checked before anything is read
+[ -z "$wargs" ] || e=$(IFS=$nl; set -f; flow-parse $wargs </dev/null 2>&1 >/dev/null) || { e=${e#flow-parse: }; usage_error "${e%%"$nl"*}"; }
 for f in "$list" "$@"; do [ "$f$lookup" != -- ] || usage_error "-l - and the log - cannot both be standard input"; done
 for f; do [ "$f" = - ] || [ -r "$f" ] || die "$f: $([ -e "$f" ] && echo Permission denied || echo No such file or directory)"; done
 for p in flow-parse flow-count flow-tag flow-untagged; do
@@ -85,18 +87,14 @@ for p in flow-parse flow-count flow-tag flow-untagged; do
 
 # now -- the time in ns, in $ns (to the second where date has no %N)
 now() { ns=$(date +%s%N 2>/dev/null); case $ns in ''|*[!0-9]*) ns=$(($(date +%s) * 1000000000)) ;; esac; }
-now
-t0=$ns
+now; t0=$ns
 
 [ -e "$outdir" ] && [ ! -d "$outdir" ] && die "$outdir: not a directory"
 mkdir -p -- "$outdir" 2>/dev/null || die "$outdir: cannot create the directory"
 tmp=$(mktemp -d "$outdir/.flowtag.XXXXXX" 2>/dev/null) || die "$outdir: cannot create files there"
 ppid=
 # shellcheck disable=SC2317 # called by the traps
-cleanup() {
-	[ -z "$ppid" ] || kill "$ppid" 2>/dev/null
-	rm -rf "$tmp"
-}
+cleanup() { [ -z "$ppid" ] || kill "$ppid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
 trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP
 
@@ -107,13 +105,13 @@ fail() { [ -s "$1" ] || die "$2"; tail -n 1 "$1" >&2; exit 1; }
 # once the lookup table is loaded: a table that cannot be used stops the
 # run before any flow is read.
 mkfifo "$tmp/counted" || die "$outdir: cannot create files there"
-flow-parse -c -j "$jobs" $strict ${measure:+-m "$measure"} ${list:+-F "$list"} $null -T "$tmp/totals" -- "$@" \
-	<&3 >"$tmp/counted" 2>"$tmp/flows.err" &
+# (the -w expressions are split at newlines only, globbing off)
+# shellcheck disable=SC2086
+(IFS=$nl; set -f; exec flow-parse -c -j "$jobs" $strict ${measure:+-m "$measure"} ${list:+-F "$list"} \
+	$null $wargs -T "$tmp/totals" -- "$@" <&3 >"$tmp/counted" 2>"$tmp/flows.err") &
 ppid=$!
 if ! flow-tag -l "$lookup" "$tmp/counted" <&3 >"$tmp/tagged.tsv" 2>"$tmp/error.log"; then
-	kill "$ppid" 2>/dev/null
-	wait "$ppid" 2>/dev/null
-	ppid=
+	kill "$ppid" 2>/dev/null; wait "$ppid" 2>/dev/null; ppid=
 	fail "$tmp/error.log" "flow-tag failed on $lookup"
 fi
 wait "$ppid" || { ppid=; fail "$tmp/flows.err" "flow-parse failed"; }
@@ -136,14 +134,14 @@ csv() { echo "Port,Protocol,$unit"; if [ -n "$top" ]; then head -n "$top"; else 
 	die "$outdir: write error"
 
 # the totals, exact: flow-count sums tagged and untagged
-records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0
+records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0 filtered=0
 tot=$(awk -F '\t' '{ print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 }' "$tmp/tags.tsv" |
 	flow-count -s - | cat - "$tmp/totals") || die "flow-count failed"
 while IFS='	' read -r k v; do
 	case $v in ''|*[!0-9]*) continue ;; esac
 	case $k in
 	records) records=$v ;; flows) flows=$v ;; nodata) nodata=$v ;; malformed) malformed=$v ;;
-	bytes) bytes=$v ;; tagged) tagged=$v ;; untagged) untagged=$v ;;
+	bytes) bytes=$v ;; tagged) tagged=$v ;; untagged) untagged=$v ;; filtered) filtered=$v ;;
 	esac
 done <<EOF
 $tot
@@ -153,7 +151,8 @@ EOF
 	printf '\nPort/Protocol Combination Counts:\n' && cat "$tmp/port_protocol_counts.csv" &&
 	printf '\nUntagged Flows:\n' && cat "$tmp/untagged_flows.csv" &&
 	printf '\nTotals:\nMetric,Value\nrecords,%s\nflows,%s\ntagged,%s\nuntagged,%s\nnodata,%s\nmalformed,%s\n' \
-		"$records" "$flows" "$tagged" "$untagged" "$nodata" "$malformed"
+		"$records" "$flows" "$tagged" "$untagged" "$nodata" "$malformed" &&
+	{ [ -z "$wargs" ] || printf 'filtered,%s\n' "$filtered"; }
 } >"$tmp/output.csv" || die "$outdir: write error"
 
 # replace all five or none: look before renaming anything; each rename

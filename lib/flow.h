@@ -186,6 +186,7 @@ int fl_keycmp(const char *a, size_t an, const char *b, size_t bn);
  * into one tally, or printed, and messages come out, in input order with
  * whole-file line numbers, whatever the number of workers. */
 struct fl_tally;
+struct fl_filter;
 struct fl_opts {
 	int jobs;                        /* workers, >= 1 */
 	int strict;                      /* the first malformed line is fatal */
@@ -195,6 +196,7 @@ struct fl_opts {
 	const char *selname[FL_MAXSEL];
 	const char *filesfrom;           /* a list of inputs, after the names */
 	int nul;                         /* its names end with NUL, not newline */
+	const struct fl_filter *filter;  /* -w: records that fail it are filtered */
 };
 /* inputs.c: the names of a command line, a list file's (one a line, or
  * NUL-separated), directories walked (regular files, sorted, hidden ones
@@ -210,6 +212,7 @@ struct fl_totals {
 	uint64_t records, flows, nodata, malformed, bytes;
 	uint64_t lines;                  /* read, records or not */
 	uint64_t headers;                /* header lines but on a file's line 1 */
+	uint64_t filtered;               /* records that failed a -w filter */
 };
 /* fl_run -- every input named (NULL-terminated; "-" standard input, also
  * when there is none), then those of o->filesfrom. A fatal problem prints

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "flow.h"
+#include "filter.h"
 #include "parquet.h"
 #include "rd.h"
+#include "split.h"
 #include "tally.h"
 #include "unit.h"
 
@@ -200,9 +202,40 @@ readerror(struct fl_unit *u, struct fl_rd *r)
 	u->fatal = 1;
 }
 
+/* passes -- whether a record passes the -w filters: they may look at any
+ * field, and the parser splits only those the record's kind needs, so the
+ * line is split whole here (after a timestamp, as the parser does) */
+static int
+passes(const struct fl_fbound *fb, const char *s, size_t n, struct fl_rec *r)
+{
+	size_t d = fl_stamp(s, n);
+
+	fl_splitbytes(s + d, n - d, r);
+	return fl_filter_test(fb, r);
+}
+
+/* setformat -- the fields of -f, -m and -w found in a (new) format; with
+ * a filter, every field is split (the fast paths take only the key) */
+static void
+setformat(struct fl_fmt *fmt, struct fl_fbound **fb, const char **missing)
+{
+	const char *m = NULL;
+
+	*missing = NULL;
+	fl_fmt_select(fmt, missing);
+	if (!fl_eopts->filter)
+		return;
+	fmt->quick = 0;
+	if (*fb)
+		fl_filter_unbind(*fb);
+	if ((*fb = fl_filter_bind(fl_eopts->filter, fmt, &m)) == NULL && !*missing)
+		*missing = m;
+}
+
 int
 fl_scan(struct fl_unit *u, struct fl_worker *w, const struct fl_fmt *start)
 {
+	struct fl_fbound *fb = NULL;
 	struct fl_fmt fmt = *start;
 	struct fl_rec *rec = &w->rec;
 	struct fl_rd r;
@@ -237,7 +270,7 @@ fl_scan(struct fl_unit *u, struct fl_worker *w, const struct fl_fmt *start)
 		return 0;
 	} else
 		u->src->fd = -1;        /* the reader's now */
-	fl_fmt_select(&fmt, &missing);
+	setformat(&fmt, &fb, &missing);
 	c = t && fmt.quick && fmt.nsel == 0 && fmt.measure < 0;
 	for (;;) {
 		if (c)
@@ -269,20 +302,27 @@ fl_scan(struct fl_unit *u, struct fl_worker *w, const struct fl_fmt *start)
 				u->fatal = 1;
 				goto out;
 			}
-			missing = NULL;
-			fl_fmt_select(&fmt, &missing);
+			setformat(&fmt, &fb, &missing);
 			c = t && fmt.quick && fmt.nsel == 0 && fmt.measure < 0;
 			continue;
 		case FL_FLOW:
 			if (missing)
 				break;
+			if (fb && !passes(fb, s, n, rec)) {
+				u->tot.records++;
+				u->tot.filtered++;
+				continue;
+			}
 			flow(u, w, t, &fmt, rec, r.lineno);
 			goto checked;
 		case FL_NODATA:
 			if (missing)
 				break;
 			u->tot.records++;
-			u->tot.nodata++;
+			if (fb && !passes(fb, s, n, rec))
+				u->tot.filtered++;
+			else
+				u->tot.nodata++;
 			continue;
 		default:
 			if (missing)
@@ -317,5 +357,7 @@ out:
 		*u->endfmt = fmt;
 	}
 	fl_rd_close(&r);
+	if (fb)
+		fl_filter_unbind(fb);
 	return u->restart ? -1 : 0;
 }

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "flow.h"
+#include "filter.h"
 #include "parquet.h"
 #include "tally.h"
 #include "unit.h"
@@ -304,6 +305,7 @@ commit(struct fl_worker *w)
 		total.bytes += u->tot.bytes;
 		total.lines += u->tot.lines;
 		total.headers += u->tot.headers;
+		total.filtered += u->tot.filtered;
 		if (u->tally) {
 			if (fl_tally_merge(fl_eopts->tally, u->tally) < 0) {
 				fl_flush();
@@ -374,8 +376,9 @@ newunit(struct fl_src *s)
 static struct fl_unit *
 pqunit(struct fl_unit *u, struct fl_src *s, uint64_t size)
 {
-	const char *want[FL_MAXSEL + 8], *why, *hdr;
-	int n = 0, i;
+	const char *want[2 * FL_MAXSEL + 8], *why, *hdr;
+	const char *const *wf;
+	int n = 0, i, nf = fl_filter_fields(fl_eopts->filter, &wf);
 
 	want[n++] = "dstport";
 	want[n++] = "protocol";
@@ -384,6 +387,8 @@ pqunit(struct fl_unit *u, struct fl_src *s, uint64_t size)
 		want[n++] = fl_ebase.selname[i];
 	if (fl_ebase.measname)
 		want[n++] = fl_ebase.measname;
+	for (i = 0; i < nf && n < 2 * FL_MAXSEL + 7; i++)
+		want[n++] = wf[i];
 	want[n] = NULL;
 	if ((s->pq = fl_pq_open(s->fd, size, want, &why)) == NULL) {
 		fl_umsg(u, FL_MFILE, 0, "%s", why);

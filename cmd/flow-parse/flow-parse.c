@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "flow.h"
 #include "tally.h"
 
@@ -13,7 +14,7 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: flow-parse [-cS] [-f FIELDS] [-j N] [-m FIELD] [-T FILE]\n"
+	    "usage: flow-parse [-cS] [-f FIELDS] [-j N] [-m FIELD] [-T FILE] [-w EXPR]...\n"
 	    "                  [--files-from LIST [--null]] [file | dir ...]\n"
 	    "  -c         count the flows per key (as flow-parse | flow-count)\n"
 	    "  -f FIELDS  print these fields (AWS names, comma-separated)\n"
@@ -21,6 +22,8 @@ usage(int status)
 	    "  -m FIELD   with -c: sum FIELD (bytes, packets) instead of counting\n"
 	    "  -S, --strict  the first malformed line is fatal (exit 1)\n"
 	    "  -T FILE    write the totals (records, flows, ...) to FILE\n"
+	    "  -w EXPR    only records where EXPR holds, e.g. action=REJECT, dstport=0-1023,\n"
+	    "             'srcaddr!=10.0.0.0/8', 'start>=2024-05-01T02:00:00Z' (repeatable: all hold)\n"
 	    "  -F, --files-from LIST  also read the files named in LIST, one a line (- stdin)\n"
 	    "  -0, --null  the names in LIST end with NUL (find -print0)\n"
 	    "  a directory stands for every regular file below it, sorted by name\n"
@@ -50,7 +53,7 @@ parsefields(struct fl_opts *o, char *arg)
 }
 
 static void
-totals(const char *path, const struct fl_totals *t)
+totals(const char *path, const struct fl_totals *t, int filtering)
 {
 	FILE *f = fopen(path, "w");
 
@@ -62,6 +65,8 @@ totals(const char *path, const struct fl_totals *t)
 	    (unsigned long long)t->nodata, (unsigned long long)t->malformed,
 	    (unsigned long long)t->bytes, (unsigned long long)t->lines,
 	    (unsigned long long)t->headers);
+	if (filtering)
+		fprintf(f, "filtered\t%llu\n", (unsigned long long)t->filtered);
 	if (fclose(f) != 0)
 		fl_die(1, "%s:", path);
 }
@@ -72,7 +77,9 @@ main(int argc, char *argv[])
 	static const char *const longs[][2] = { { "--strict", "-S" }, { "--files-from", "-F" },
 		{ "--null", "-0" }, { NULL, NULL } };
 	static struct fl_opts o;
+	struct fl_filter *filter = NULL;
 	struct fl_totals tot;
+	const char *why;
 	const char *totfile = NULL;
 	uint64_t jobs;
 	int c, counting = 0;
@@ -81,7 +88,7 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_DFL);
 	fl_longopts(argc, argv, usage, longs);
 	o.jobs = 1;
-	while ((c = getopt(argc, argv, "0hcSf:F:j:m:T:")) != -1) {
+	while ((c = getopt(argc, argv, "0hcSf:F:j:m:T:w:")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;
 		case 'c': counting = 1; break;
@@ -102,6 +109,12 @@ main(int argc, char *argv[])
 			o.measname = optarg;
 			break;
 		case 'T': totfile = optarg; break;
+		case 'w':
+			if (fl_filter_add(&filter, optarg, &why) < 0) {
+				fl_warn("%s", why);
+				usage(2);
+			}
+			break;
 		case 'F': o.filesfrom = optarg; break;
 		case '0': o.nul = 1; break;
 		default: usage(2);
@@ -119,11 +132,12 @@ main(int argc, char *argv[])
 			}
 	if (counting)
 		o.tally = fl_tally_new();
+	o.filter = filter;
 	fl_run(&o, argv + optind, &tot);
 	if (counting)
 		fl_tally_print(o.tally, UINT64_MAX);
 	fl_finish();
 	if (totfile)
-		totals(totfile, &tot);
+		totals(totfile, &tot, filter != NULL);
 	return 0;
 }
