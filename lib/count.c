@@ -11,16 +11,32 @@
  * not a short plain number: 007, 3pc, 20 digits) goes to the comparison
  * sort below (cmp, msort), and so do the items that tie on the last key.
  * Radix buckets whose bytes all agree are skipped, small ones are sorted
- * by insertion. Groups are printed as they are finished, in order, while
- * their keys are still in the cache. */
+ * by insertion, and runs of items already in order are left as they are.
+ * Groups are printed as they are finished, in order, while their keys are
+ * still in the cache.
+ *
+ * The rule can go round in a circle (keycmp.c), and what a comparison
+ * sort leaves of a circle depends on the order the items come in; the
+ * radix passes are stable and every group of ties ends in the comparison
+ * sort or alone, and the comparison sort takes its items sorted by their
+ * bytes first: the printed order never depends on the order the keys
+ * were added in (to a map, a tally, or by any merge of them).
+ *
+ * Besides the map's records, the rows may come from tally.c's tables of
+ * ports per protocol: such an item's ref is past the arena's end (dbase
+ * and up, plus protocol << 16 | port), and its key's text is made from
+ * the port and the protocol's name when it is needed. A row's count is
+ * the count of the group it is in. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "flow.h"
+#include "tally.h"
 
 #define REC(m, ref) ((m)->arena + (size_t)(ref) * 8)
 #define SMALL 24                 /* insertion sort up to this many items */
 #define HINT 16                  /* records loaded ahead */
+#define NUNSURE 16               /* UNSURE items of a group kept on the stack */
 
 struct item {
 	uint64_t k;              /* the sort key of the current level */
@@ -32,13 +48,17 @@ struct item {
 #define ODDNUM 2         /* a number with leading zeros or over 18 digits:
                           * an equal key is not always the same field */
 #define FLEN 0xffffff    /* fl >> 8: the first field's length, or FLEN */
+#define NUMKEY(v) ((uint64_t)2 << 62 | (v))    /* fieldkey's key of a plain number */
 
 static const struct fl_map *sorting;
+static uint32_t dbase;           /* refs from here on are direct rows */
+static uint64_t cur;             /* the count of the rows being sorted */
 static uint64_t left;            /* rows still to print */
 
-/* the comparison sort: items decorated with the count and both fields */
+/* the comparison sort, of items of one count: decorated with a prefix of
+ * the key and both fields */
 struct ditem {
-	uint64_t count;
+	uint64_t pre;            /* the key's first 8 bytes, big-endian, zero-padded */
 	uint64_t first;          /* the first field's value, if NUM1 */
 	uint64_t second;         /* the second field's value if NUM2, else its
 	                          * first 8 bytes, big-endian, zero-padded */
@@ -54,24 +74,81 @@ struct ditem {
 static struct ditem *dbuf;       /* scratch for the comparison sort */
 static size_t dcap;
 
+/* the text of a direct row's port (and a TAB) and of its protocol's
+ * name, and the sort keys of both fields (fieldkey's), made once */
+static struct dtext {
+	uint64_t ptxt[65536];    /* up to 5 digits, a TAB, zeros */
+	unsigned char plen[65536];    /* with the TAB */
+	char ntxt[256][16];
+	uint64_t nkey[256];
+	unsigned char nlen[256];
+	unsigned char nfl[256];
+} *dt;
+static struct dtext dtext;       /* dt, once made */
+
+static size_t fieldkey(const unsigned char *s, size_t n, uint64_t *key, unsigned *fl);
+
+static void
+texts(void)
+{
+	const char *nm;
+	size_t ln;
+	unsigned p, fl, n = 1;
+	char b[8] = "0\t";
+	int i;
+
+	if (dt)
+		return;
+	dt = &dtext;
+	for (p = 0; p < 65536; p++) {
+		memcpy(&dt->ptxt[p], b, 8);
+		dt->plen[p] = (unsigned char)(n + 1);
+		/* the next number: the last digit up, 9s carried */
+		for (i = (int)n - 1; i >= 0 && b[i] == '9'; i--)
+			b[i] = '0';
+		if (i >= 0) {
+			b[i]++;
+		} else {
+			memmove(b + 1, b, n + 1);
+			b[0] = '1';
+			n++;
+		}
+	}
+	for (p = 0; p < 256; p++) {
+		nm = fl_proto_name(p, &ln);
+		if (ln > sizeof(dt->ntxt[p]))
+			fl_die(1, "texts: protocol name of %zu bytes", ln);
+		memcpy(dt->ntxt[p], nm, ln);
+		dt->nlen[p] = (unsigned char)ln;
+		dt->nkey[p] = 0;
+		fieldkey((const unsigned char *)nm, ln, &dt->nkey[p], &fl);
+		dt->nfl[p] = (unsigned char)fl;
+	}
+}
+
+/* reckey -- the key of ref: a direct row's is made in one of a few
+ * buffers in turn (no caller holds more than two keys at once) */
 static const char *
 reckey(uint32_t ref, size_t *n)
 {
-	const unsigned char *r = REC(sorting, ref);
+	static char kbuf[4][32];
+	static unsigned ring;
+	const unsigned char *r;
 	uint32_t len;
 
+	if (ref >= dbase) {
+		char *b = kbuf[ring++ % 4];
+		unsigned port = (ref - dbase) & 0xffff, proto = (ref - dbase) >> 16;
+		size_t pl = dt->plen[port];
+		memcpy(b, &dt->ptxt[port], 8);
+		memcpy(b + pl, dt->ntxt[proto], 16);
+		*n = pl + dt->nlen[proto];
+		return b;
+	}
+	r = REC(sorting, ref);
 	memcpy(&len, r + 8, sizeof(len));
 	*n = len;
 	return (const char *)r + FL_MAPHDR;
-}
-
-static uint64_t
-recval(uint32_t ref)
-{
-	uint64_t v;
-
-	memcpy(&v, REC(sorting, ref), sizeof(v));
-	return v;
 }
 
 /* put -- one row; the count's text is kept while the count repeats */
@@ -82,8 +159,9 @@ put(uint32_t ref)
 	static size_t cn;
 	static uint64_t last;
 	size_t n;
-	const char *k = reckey(ref, &n);
-	uint64_t v = recval(ref);
+	const char *k;
+	uint64_t v = cur;
+	char row[64];
 
 	if (v != last || cn == 0) {
 		cbuf[0] = '\t';
@@ -91,9 +169,20 @@ put(uint32_t ref)
 		cbuf[cn++] = '\n';
 		last = v;
 	}
+	left--;
+	if (ref >= dbase) {      /* a direct row: copies of fixed sizes */
+		unsigned port = (ref - dbase) & 0xffff, proto = (ref - dbase) >> 16;
+		memcpy(row, &dt->ptxt[port], 8);
+		n = dt->plen[port];
+		memcpy(row + n, dt->ntxt[proto], 16);
+		n += dt->nlen[proto];
+		memcpy(row + n, cbuf, sizeof(cbuf));
+		fl_put(row, n + cn);
+		return;
+	}
+	k = reckey(ref, &n);
 	fl_put(k, n);
 	fl_put(cbuf, cn);
-	left--;
 }
 
 /* The UNSURE items of a group, sorted, waiting to be merged in: one list
@@ -172,8 +261,6 @@ cmp(const struct ditem *x, const struct ditem *y)
 	const char *kx, *ky;
 	size_t nx, ny;
 
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
 	if (x->flags & y->flags & NUM1) {
 		if (x->first != y->first)
 			return x->first < y->first ? -1 : 1;
@@ -221,7 +308,8 @@ decorate(uint32_t ref, struct ditem *it)
 	const char *k = reckey(ref, &len);
 
 	n = fieldlen(k, len);
-	it->count = recval(ref);
+	for (j = 0, it->pre = 0; j < 8; j++)
+		it->pre = it->pre << 8 | (j < len ? (unsigned char)k[j] : 0);
 	it->ref = ref;
 	it->flags = 0;
 	it->first = it->second = 0;
@@ -247,10 +335,27 @@ decorate(uint32_t ref, struct ditem *it)
 	}
 }
 
-/* msort -- a stable bottom-up merge sort of n items, tmp as large; the
- * items move by assignment, not by memcpy calls as qsort's would */
+/* bytes -- the keys' bytes alone, a total order */
+static int
+bytes(const struct ditem *x, const struct ditem *y)
+{
+	const char *kx, *ky;
+	size_t nx, ny;
+	int c;
+
+	if (x->pre != y->pre)
+		return x->pre < y->pre ? -1 : 1;
+	kx = reckey(x->ref, &nx);
+	ky = reckey(y->ref, &ny);
+	c = memcmp(kx, ky, nx < ny ? nx : ny);
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+/* msort -- a stable bottom-up merge sort of n items by by(), tmp as large;
+ * the items move by assignment, not by memcpy calls as qsort's would */
 static struct ditem *
-msort(struct ditem *a, struct ditem *tmp, size_t n)
+msort(struct ditem *a, struct ditem *tmp, size_t n,
+    int (*by)(const struct ditem *, const struct ditem *))
 {
 	size_t width, i;
 
@@ -259,7 +364,7 @@ msort(struct ditem *a, struct ditem *tmp, size_t n)
 		size_t e = i + 8 < n ? i + 8 : n, j, k;
 		for (j = i + 1; j < e; j++) {
 			struct ditem t = a[j];
-			for (k = j; k > i && cmp(&t, &a[k - 1]) < 0; k--)
+			for (k = j; k > i && by(&t, &a[k - 1]) < 0; k--)
 				a[k] = a[k - 1];
 			a[k] = t;
 		}
@@ -270,7 +375,7 @@ msort(struct ditem *a, struct ditem *tmp, size_t n)
 			size_t l = i, m = i + width < n ? i + width : n;
 			size_t h = i + 2 * width < n ? i + 2 * width : n, r = m, o = i;
 			while (l < m && r < h)
-				tmp[o++] = cmp(&a[r], &a[l]) < 0 ? a[r++] : a[l++];
+				tmp[o++] = by(&a[r], &a[l]) < 0 ? a[r++] : a[l++];
 			while (l < m)
 				tmp[o++] = a[l++];
 			while (r < h)
@@ -324,7 +429,7 @@ fieldkey(const unsigned char *s, size_t n, uint64_t *key, unsigned *fl)
 			*fl = ODDNUM;
 			v = ((uint64_t)1 << 62) - 1;
 		}
-		*key = (uint64_t)2 << 62 | v;
+		*key = NUMKEY(v);
 		return i;
 	}
 	for (z = 0, v = 0; z < 7; z++)
@@ -343,7 +448,8 @@ fieldkey(const unsigned char *s, size_t n, uint64_t *key, unsigned *fl)
 	const struct item *hint_a = (a); \
 	size_t hint_i, hint_n = (n); \
 	for (hint_i = 0; hint_i < hint_n; hint_i++) \
-		__builtin_prefetch(REC(sorting, hint_a[hint_i].ref)); \
+		if (hint_a[hint_i].ref < dbase) \
+			__builtin_prefetch(REC(sorting, hint_a[hint_i].ref)); \
 } while (0)
 #else
 static void
@@ -354,12 +460,16 @@ hint(const struct item *a, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		x ^= *REC(sorting, a[i].ref);
+		if (a[i].ref < dbase)
+			x ^= *REC(sorting, a[i].ref);
 	sink = x;
 }
 #endif
 
-/* usort -- n items by cmp, in place */
+/* usort -- n items of one count by cmp, in place. Where the rule goes
+ * round in a circle, what a sort by it leaves depends on the order the
+ * items come in: they come sorted by their bytes first, so that the
+ * order the keys were added in makes no difference. */
 static void
 usort(struct item *a, size_t n)
 {
@@ -373,7 +483,8 @@ usort(struct item *a, size_t n)
 	}
 	for (i = 0; i < n; i++)
 		decorate(a[i].ref, &dbuf[i]);
-	d = msort(dbuf, dbuf + n, n);
+	d = msort(dbuf, dbuf + n, n, bytes);
+	d = msort(d, d == dbuf ? dbuf + n : dbuf, n, cmp);
 	for (i = 0; i < n; i++)
 		a[i].ref = d[i].ref;
 }
@@ -387,10 +498,13 @@ static void rsort(struct item *a, struct item *t, size_t n, int lvl);
 static void
 ties(struct item *a, struct item *t, size_t n, int lvl)
 {
+	struct item ubuf[NUNSURE], *u;
 	size_t i, j, len, f;
 	const unsigned char *k;
 	unsigned fl, any = 0;
 
+	if (lvl == 0)
+		cur = ~a->k;
 	if (n == 1) {
 		emit(a->ref);
 		return;
@@ -413,6 +527,18 @@ ties(struct item *a, struct item *t, size_t n, int lvl)
 	for (i = 0; i < n; i++) {
 		if (i % HINT == 0)
 			hint(a + i + HINT, i + 2 * HINT <= n ? HINT : n - i > HINT ? n - i - HINT : 0);
+		if (a[i].ref >= dbase) {        /* a direct row: keys made ahead */
+			uint32_t x = a[i].ref - dbase;
+			if (lvl == 0) {
+				a[i].k = NUMKEY(x & 0xffff);
+				a[i].fl = (unsigned)(dt->plen[x & 0xffff] - 1) << 8;
+				continue;
+			}
+			a[i].k = dt->nkey[x >> 16];
+			a[i].fl = fl = dt->nfl[x >> 16];
+			any |= fl;
+			continue;
+		}
 		k = (const unsigned char *)reckey(a[i].ref, &len);
 		if (lvl == 0) {
 			f = fieldkey(k, len, &a[i].k, &fl);
@@ -436,14 +562,18 @@ ties(struct item *a, struct item *t, size_t n, int lvl)
 		rsort(a, t, n, lvl + 1);
 		return;
 	}
-	/* the UNSURE ones to the end, in order */
+	/* the UNSURE ones to the end, in order; there are seldom many, and
+	 * a buffer of them on the stack leaves t's pages untouched */
+	for (i = f = 0; i < n && f <= NUNSURE; i++)
+		f += a[i].fl & UNSURE;
+	u = f <= NUNSURE ? ubuf : t;
 	for (i = j = f = 0; i < n; i++) {
 		if (a[i].fl & UNSURE)
-			t[f++] = a[i];
+			u[f++] = a[i];
 		else
 			a[j++] = a[i];
 	}
-	memcpy(a + j, t, f * sizeof(*a));
+	memmove(a + j, u, f * sizeof(*a));
 	usort(a + j, f);
 	merge[nmerge].u = a + j;
 	merge[nmerge].n = f;
@@ -457,13 +587,26 @@ ties(struct item *a, struct item *t, size_t n, int lvl)
 		emit(a[j + i].ref);
 }
 
+/* runs -- each run of equal keys of n sorted items to ties, in order */
+static void
+runs(struct item *a, struct item *t, size_t n, int lvl)
+{
+	size_t i, b;
+
+	for (i = 0; i < n && left; i = b) {
+		for (b = i + 1; b < n && a[b].k == a[i].k; b++)
+			;
+		ties(a + i, t + i, b - i, lvl);
+	}
+}
+
 /* rsort -- sort n items of a by k, t as large for scratch, and hand each
  * run of equal keys to ties in order */
 static void
 rsort(struct item *a, struct item *t, size_t n, int lvl)
 {
 	size_t cnt[256], i, b, at;
-	uint64_t and = ~(uint64_t)0, or = 0, diff;
+	uint64_t and = ~(uint64_t)0, or = 0, diff, down = 0;
 	unsigned sh;
 
 	if (left == 0)
@@ -476,20 +619,21 @@ rsort(struct item *a, struct item *t, size_t n, int lvl)
 				a[j] = a[j - 1];
 			a[j] = x;
 		}
-		for (i = 0; i < n && left; i = b) {
-			for (b = i + 1; b < n && a[b].k == a[i].k; b++)
-				;
-			ties(a + i, t + i, b - i, lvl);
-		}
+		runs(a, t, n, lvl);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		and &= a[i].k;
 		or |= a[i].k;
+		down |= i && a[i - 1].k > a[i].k;
 	}
 	diff = and ^ or;
 	if (diff == 0) {
 		ties(a, t, n, lvl);
+		return;
+	}
+	if (!down) {             /* in order already (as a stable sort leaves it) */
+		runs(a, t, n, lvl);
 		return;
 	}
 	for (sh = 56; !(diff >> sh & 0xff); sh -= 8)
@@ -512,38 +656,64 @@ rsort(struct item *a, struct item *t, size_t n, int lvl)
 	}
 }
 
-/* fl_map_print -- "key<TAB>count" lines, at most limit */
-void
-fl_map_print(struct fl_map *m, uint64_t limit)
+/* fl_rows_print -- the rows of the map and at most nd direct rows: next
+ * gives each in turn (FL_ROW_DIRECT: *key and *count; FL_ROW_MAP: the
+ * map's next record), then 0; or, if NULL, the map's records are the rows
+ * in their own order. The slots are not needed to print: their memory, already
+ * mapped, goes to the sort (the next get rebuilds them). The number of
+ * rows printed. */
+uint64_t
+fl_rows_print(struct fl_map *m, size_t nd, fl_rowfn *next, void *arg, uint64_t limit)
 {
 	struct item *it;
-	size_t i = 0, pos = 0, n;
-	uint64_t *v;
+	size_t i, pos = 0, n, nrow;
+	uint64_t *v, c;
+	uint32_t key;
 	const char *k;
+	int r;
 
-	/* the slots are not needed to print: their memory, already mapped,
-	 * goes to the sort (the next get rebuilds them) */
-	if (m->nent == 0 || limit == 0) {
+	nrow = m->nent + nd;
+	if (nrow == 0 || limit == 0) {
 		free(m->slot);
 		m->slot = NULL;
-		return;
+		return 0;
 	}
-	if (m->nent > SIZE_MAX / 2 / sizeof(*it))
+	if (nrow > SIZE_MAX / 2 / sizeof(*it) || m->narena / 8 > UINT32_MAX - (1u << 24))
 		fl_die(1, "too many distinct keys");
-	it = erealloc(m->slot, m->nent * 2 * sizeof(*it));
+	it = erealloc(m->slot, nrow * 2 * sizeof(*it));
 	m->slot = NULL;
-	while (fl_map_next(m, &pos, &v, &k, &n)) {
-		it[i].k = ~*v;
-		it[i].ref = (uint32_t)((size_t)((const unsigned char *)k - FL_MAPHDR - m->arena) / 8);
+	dbase = (uint32_t)(m->narena / 8);
+	for (i = 0; (r = next ? next(arg, &key, &c) : i < nrow ? FL_ROW_MAP : 0); i++) {
+		if (i == nrow)
+			fl_die(1, "fl_rows_print: more than %zu rows", nrow);
+		if (r == FL_ROW_DIRECT) {
+			it[i].k = ~c;
+			it[i].ref = dbase + (key & 0xffffff);
+		} else if (fl_map_next(m, &pos, &v, &k, &n)) {
+			it[i].k = ~*v;
+			it[i].ref = (uint32_t)((size_t)((const unsigned char *)k - FL_MAPHDR - m->arena) / 8);
+		} else {
+			fl_die(1, "fl_rows_print: the map has only %zu rows", m->nent);
+		}
 		it[i].fl = 0;
-		i++;
 	}
+	nrow = i;
 	sorting = m;
 	left = limit;
 	nmerge = 0;
-	rsort(it, it + m->nent, m->nent, 0);
+	if (nd)
+		texts();
+	rsort(it, it + nrow, nrow, 0);
 	free(it);
 	free(dbuf);
 	dbuf = NULL;
 	dcap = 0;
+	return limit - left;
+}
+
+/* fl_map_print -- "key<TAB>count" lines, at most limit */
+void
+fl_map_print(struct fl_map *m, uint64_t limit)
+{
+	fl_rows_print(m, 0, NULL, NULL, limit);
 }

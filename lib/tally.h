@@ -35,4 +35,14 @@ int fl_tally_merge(struct fl_tally *dst, struct fl_tally *src);
  * the tally is empty after */
 void fl_tally_print(struct fl_tally *t, uint64_t limit);
 
+/* count.c, for tally.c: the printer of fl_map_print, given besides the
+ * map's records up to nd rows of keys protocol << 16 | port, which it
+ * names as flow-parse does. next gives the rows in order, each a direct
+ * row (*key, *count) or the map's next record, then 0; NULL: the map's
+ * rows alone. The number of rows printed (at most limit). */
+struct fl_map;
+enum { FL_ROW_DIRECT = 1, FL_ROW_MAP };
+typedef int fl_rowfn(void *arg, uint32_t *key, uint64_t *count);
+uint64_t fl_rows_print(struct fl_map *m, size_t nd, fl_rowfn *next, void *arg, uint64_t limit);
+
 #endif
