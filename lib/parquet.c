@@ -30,6 +30,9 @@
 #define PAGEMAX (1u << 30)       /* the largest page, uncompressed */
 #define SLOT 24                  /* room for one formatted integer */
 #define ARENAMAX (64u << 20)     /* DELTA_BYTE_ARRAY values of one batch */
+/* PAD -- bytes readable past the end of every buffer a value is taken
+ * from, so that a short value is copied as 16 bytes at once */
+#define PAD 16
 
 /* physical types, codecs, page types, encodings (parquet.thrift) */
 enum { T_BOOLEAN, T_INT32, T_INT64, T_INT96, T_FLOAT, T_DOUBLE, T_BYTE_ARRAY, T_FIXED };
@@ -1131,7 +1134,7 @@ struct fl_pqg {
 	char msg[256];
 };
 
-static const char dash[] = "-";
+static const char dash[PAD] = "-";
 
 /* blank: bytes written '_' in a string, so that a value is one field */
 static const unsigned char blank[256] = {
@@ -1191,11 +1194,11 @@ fl_pq_group(const struct fl_pq *p, int gi, const char **why)
 		c->ch = &p->ch[(size_t)gi * (size_t)p->ncol + (size_t)k];
 		c->sp = emalloc(g->bmax * sizeof *c->sp);
 		c->sn = emalloc(g->bmax * sizeof *c->sn);
-		c->scratch = emalloc(g->bmax * SLOT);
+		c->scratch = emalloc(g->bmax * SLOT + PAD);
 		if (g->err)
 			continue;
 		c->n = (size_t)c->ch->len;
-		c->buf = emalloc(c->n + 1);
+		c->buf = emalloc(c->n + PAD);
 		if (p->rd(p->ctx, c->buf, c->n, c->ch->start) < 0)
 			gfail(g, c, "read error: %s", readerr(eb, sizeof eb));
 	}
@@ -1225,16 +1228,28 @@ fl_pq_groupclose(struct fl_pqg *g)
 	free(g);
 }
 
+static const char digits2[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 /* fmtint -- v in decimal, ending at end: its first byte */
 static char *
 fmtint(char *end, uint64_t v, int neg)
 {
 	char *s = end;
 
-	do {
-		*--s = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		s -= 2;
+		memcpy(s, digits2 + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		s -= 2;
+		memcpy(s, digits2 + 2 * v, 2);
+	} else {
+		*--s = (char)('0' + v);
+	}
 	if (neg)
 		*--s = '-';
 	return s;
@@ -1307,7 +1322,7 @@ getpage(struct fl_pqg *g, struct gcol *c, int codec, const unsigned char *in, si
 	if (usize > PAGEMAX || usize > (uint64_t)n * 1032 + 1024)
 		return gfail(g, c, "page of %zu compressed bytes says %llu uncompressed", n,
 		    (unsigned long long)usize);
-	need = (size_t)usize + (codec == C_GZIP ? FL_GZ_ROOM : 1);
+	need = (size_t)usize + (codec == C_GZIP ? FL_GZ_ROOM : 0) + PAD;
 	if (c->pcap < need) {
 		free(c->pbuf);
 		c->pbuf = emalloc(need);
@@ -1350,7 +1365,7 @@ dictionary(struct fl_pqg *g, struct gcol *c, const unsigned char *q, size_t n, i
 	if (nd < 0 || (uint64_t)nd > n / w || nd > UINT32_MAX - 1)
 		return gfail(g, c, "dictionary of %lld values in %zu bytes", (long long)nd, n);
 	cap = isint(pc->type) ? (size_t)nd * SLOT : n + (size_t)nd + 1;
-	c->dtext = emalloc(cap + 1);
+	c->dtext = emalloc(cap + PAD);
 	c->doff = emalloc(((size_t)nd + 1) * sizeof *c->doff);
 	for (i = 0; i < (size_t)nd; i++) {
 		c->doff[i] = at;
@@ -1591,7 +1606,7 @@ bytes(struct fl_pqg *g, struct gcol *c, uint32_t n)
 
 	if (!c->ab) {
 		c->acap = 4096;
-		c->ab = emalloc(c->acap);
+		c->ab = emalloc(c->acap + PAD);
 	}
 	/* the value before (of the last batch) to the arena's start */
 	memmove(c->ab, c->ab + c->prevoff, c->prevlen);
@@ -1610,7 +1625,7 @@ bytes(struct fl_pqg *g, struct gcol *c, uint32_t n)
 			c->acap = c->acap * 2 + (size_t)(pre + suf) + 4096;
 			if (c->acap > ARENAMAX)
 				c->acap = ARENAMAX;
-			c->ab = erealloc(c->ab, c->acap);
+			c->ab = erealloc(c->ab, c->acap + PAD);
 		}
 		memmove(c->ab + c->an, c->ab + c->prevoff, (size_t)pre);
 		memcpy(c->ab + c->an + pre, c->vp, (size_t)suf);
@@ -1825,14 +1840,29 @@ fl_pq_text(struct fl_pqg *g, char *out, size_t *pos, size_t cap, const char **wh
 				}
 				return 1;
 			}
-			for (k = 0; k < ncol; k++) {
-				memcpy(out + at, g->c[k].sp[r], g->c[k].sn[r]);
-				if (k == 0 && guard && headerlike(out + at, g->c[k].sn[r]))
-					out[at] = '_';
-				at += g->c[k].sn[r];
-				out[at++] = ' ';
+			if (cap - at - len >= PAD) {
+				/* room past the row: a short value as 16 bytes (every
+				 * source has PAD bytes after it) */
+				for (k = 0; k < ncol; k++) {
+					uint32_t n = g->c[k].sn[r];
+
+					if (n <= PAD)
+						memcpy(out + at, g->c[k].sp[r], PAD);
+					else
+						memcpy(out + at, g->c[k].sp[r], n);
+					at += n;
+					out[at++] = ' ';
+				}
+			} else {
+				for (k = 0; k < ncol; k++) {
+					memcpy(out + at, g->c[k].sp[r], g->c[k].sn[r]);
+					at += g->c[k].sn[r];
+					out[at++] = ' ';
+				}
 			}
 			out[at - 1] = '\n';
+			if (guard && headerlike(out + at - len, g->c[0].sn[r]))
+				out[at - len] = '_';
 		}
 	}
 	*pos = at;

@@ -67,7 +67,10 @@ struct fl_pqg *fl_pq_group(const struct fl_pq *p, int g, const char **why);
  * this call), -1: an error, *why ("Parquet: dictionary index 7 out of
  * range in column dstport, row group 2"), good until fl_pq_groupclose;
  * the lines written before it are whole and right. A row longer than the
- * room left in an empty out (*pos == 0 on entry) is an error. */
+ * room left in an empty out (*pos == 0 on entry) is an error; a row that
+ * does not fit after others is left for the next call (1, maybe with
+ * nothing written: make room). Bytes of out past the new *pos (below
+ * cap) may have been written over. */
 int fl_pq_text(struct fl_pqg *g, char *out, size_t *pos, size_t cap, const char **why);
 void fl_pq_groupclose(struct fl_pqg *g);
 
