@@ -516,7 +516,7 @@ delta_next(struct delta *d, uint64_t *v)
 /* --- the file --- */
 
 struct pcol {                   /* a wanted column found in the schema */
-	const char *name;       /* its text name, as wanted */
+	const char *name;       /* its text name, as wanted (a copy) */
 	int leaf;               /* its index among the leaves: its chunk in a row group */
 	int type, typelen;
 	int optional;           /* definition level 0 or 1 */
@@ -742,7 +742,7 @@ schema(struct fl_pq *p, struct th *t, const char *const *want, int *nleaf, const
 		}
 		if (e[i].type == T_FIXED && e[i].typelen <= 0)
 			goto bad;
-		p->col[p->ncol].name = want[k];
+		p->col[p->ncol].name = estrdup(want[k]);
 		p->col[p->ncol].leaf = leafof[i];
 		p->col[p->ncol].type = e[i].type;
 		p->col[p->ncol].typelen = e[i].typelen;
@@ -1061,8 +1061,12 @@ fl_pq_open(int fd, uint64_t size, const char *const *want, const char **why)
 void
 fl_pq_close(struct fl_pq *p)
 {
+	int k;
+
 	if (!p)
 		return;
+	for (k = 0; k < p->ncol; k++)
+		free((char *)p->col[k].name);
 	free(p->col);
 	free(p->rows);
 	free(p->ch);

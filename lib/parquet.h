@@ -14,7 +14,19 @@
  *   - a null: '-', as AWS writes an absent value in text.
  * The first column is an integer one when the file has any (so a line can
  * never look like a comment, a header or a timestamp); were it a string
- * starting with '#' or reading "version", its first byte is written '_'. */
+ * starting with '#' or reading "version", its first byte is written '_'.
+ *
+ * What is read: flat columns (children of the schema's root, REQUIRED or
+ * OPTIONAL) of types INT32, INT64, BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY;
+ * data pages v1 and v2 and dictionary pages; the encodings PLAIN,
+ * PLAIN_DICTIONARY and RLE_DICTIONARY (the RLE / bit-packed hybrid),
+ * DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY (what
+ * DuckDB, arrow-rs and parquet-mr write for version 2); the codecs
+ * UNCOMPRESSED, GZIP and SNAPPY. Anything else in a wanted column is an
+ * error, "Parquet: codec ZSTD not supported", "Parquet: encoding
+ * BYTE_STREAM_SPLIT not supported in column dstport, row group 0"; a
+ * column not wanted is never looked at. Memory: the wanted column chunks
+ * of the row groups being read, with a page of each decompressed. */
 #ifndef FL_PARQUET_H
 #define FL_PARQUET_H
 
@@ -35,7 +47,8 @@ typedef int fl_pq_readfn(void *ctx, void *buf, size_t n, uint64_t off);
  * text form ("dstport", "log-status"; NULL-terminated) whose columns are
  * to be read. A column matches a name with each '_' of its name read as
  * '-' (log_status is log-status), in any case; a name the file lacks is
- * simply absent from the header; a name wanted twice is read once.
+ * simply absent from the header; a name wanted twice is read once (the
+ * names are copied).
  * *why is in static storage, good until the next failing fl_pq_open: open
  * files from one thread at a time (the row groups, from any). */
 struct fl_pq *fl_pq_open(int fd, uint64_t size, const char *const *want, const char **why);

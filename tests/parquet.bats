@@ -51,6 +51,10 @@ same_as_log() {
 	done
 }
 
+@test "pqtest: integers annotated unsigned read unsigned, the extremes of INT32 and INT64 signed" {
+	same_as_log small-uint.parquet small-uint.log
+}
+
 @test "pqtest: the row groups, as the writers cut them" {
 	run -0 "$PQTEST" -n -c dstport "$PQ/duckdb-gzip.parquet"
 	same_text "$(printf 'dstport\n0 2048\n1 2048\n2 204')" "$output"

@@ -255,6 +255,25 @@ async function main() {
 		['small-duckdb-v2.parquet', 'compression uncompressed, parquet_version v2'],
 	]);
 
+	// unsigned and extreme integers: DuckDB's USMALLINT, UTINYINT, UBIGINT,
+	// UINTEGER (INT32 and INT64 annotated UINT_16, UINT_8, UINT_64, UINT_32)
+	const ulog = 'dstport protocol packets bytes srcport start\n' +
+	    '65535 255 18446744073709551615 4294967295 -2147483648 -9223372036854775808\n' +
+	    '80 6 1 2147483648 2147483647 9223372036854775807\n' +
+	    '0 0 9223372036854775808 0 -1 -1\n';
+	fs.writeFileSync(path.join(out, 'small-uint.log'), ulog);
+	{
+		const inst = await DuckDBInstance.create(':memory:');
+		const con = await inst.connect();
+		await con.run(`copy (select * from (values
+		    (65535::USMALLINT, 255::UTINYINT, 18446744073709551615::UBIGINT, 4294967295::UINTEGER,
+		     (-2147483648)::INTEGER, (-9223372036854775808)::BIGINT),
+		    (80, 6, 1, 2147483648, 2147483647, 9223372036854775807),
+		    (0, 0, 9223372036854775808, 0, -1, -1))
+		    v(dstport, protocol, packets, bytes, srcport, start))
+		    to '${path.join(out, 'small-uint.parquet')}' (format parquet, compression uncompressed)`);
+	}
+
 	// damaged: one column chunk's offset past the file, a page size beyond
 	// its chunk, a dictionary that holds fewer values than its indices
 	// name, a footer whose row group lists a column too few
