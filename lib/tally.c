@@ -16,6 +16,7 @@
  * misses overlap. A key is held back only where no sum can pass 2^64 - 1
  * (below the sum of all additions so far), so that an overflow is still
  * reported by the call that makes it. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -649,8 +650,10 @@ namesort(struct rows *r)
 void
 fl_tally_print(struct fl_tally *t, uint64_t limit)
 {
-	struct rows *r = ecalloc(1, sizeof(*r));
+	struct rows *r = emalloc(sizeof(*r));
 
+	/* all but the arrays of a block's rows, which block() fills */
+	memset(r, 0, offsetof(struct rows, key));
 	drain(t);
 	r->t = t;
 	namesort(r);
