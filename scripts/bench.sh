@@ -69,6 +69,9 @@
 #
 # The programs are taken from PATH (make bench puts cmd/*/ and the repo
 # root first); if they are not there, the repo's cmd/*/ and root are added.
+# They (and tests/gz/gztest) are copied into a temporary directory at the
+# start, so a rebuild or an edit during the run does not change what is
+# timed; the report names the commit of the tree they came from.
 #
 # Peak RSS comes from GNU time (`/usr/bin/time -f %M`) around `sh -c CASE`:
 # for a pipeline, or a script like flowtag.sh, that is the largest single
@@ -142,6 +145,18 @@ if ! command -v flow-parse >/dev/null 2>&1 || ! command -v flowtag.sh >/dev/null
 	PATH=$root:$PATH
 	export PATH
 fi
+
+# The programs of this run, copied: a rebuild or an edit of the tree while
+# the bench runs does not change what is timed.
+bin=$tmp/bin
+mkdir -- "$bin"
+for p in flow-parse flow-count flow-tag flow-untagged flowtag.sh; do
+	f=$(command -v "$p" 2>/dev/null) || continue
+	cp -- "$f" "$bin/$p" || die "cannot copy $f"
+done
+PATH=$bin:$PATH
+FLOWTAG_BIN=$bin
+export PATH FLOWTAG_BIN
 
 flowgen=$root/scripts/flowgen
 if [ ! -x "$flowgen" ] || [ -n "$(find "$root/scripts/flowgen.c" -newer "$flowgen")" ]; then
@@ -360,11 +375,10 @@ if [ -n "$duck" ]; then
 	fi
 fi
 
-gztest=$root/tests/gz/gztest
-if [ -x "$gztest" ] && "$gztest" -h 2>&1 | grep -q -- '-b'; then
-	:
-else
-	gztest=
+gztest=
+if [ -x "$root/tests/gz/gztest" ] && "$root/tests/gz/gztest" -h 2>&1 | grep -q -- '-b'; then
+	gztest=$bin/gztest
+	cp -- "$root/tests/gz/gztest" "$gztest" || die "cannot copy $root/tests/gz/gztest"
 fi
 
 # everything into the page cache before the first round
