@@ -32,7 +32,7 @@ LIBOBJ = lib/err.o lib/mem.o lib/num.o lib/proto.o lib/hash.o lib/map.o lib/out.
 PROGSRC = cmd/flow-parse/flow-parse.c cmd/flow-count/flow-count.c cmd/flow-tag/flow-tag.c \
 	cmd/flow-untagged/flow-untagged.c
 
-all: $(PROGS) scripts/flowgen tests/gz/gztest tests/pq/pqtest
+all: $(PROGS) scripts/flowgen tests/gz/gztest tests/pq/pqtest tests/filter/ftest
 
 lib/libflow.a: $(LIBOBJ)
 	rm -f $@
@@ -55,6 +55,8 @@ tests/gz/gztest: tests/gz/gztest.c lib/libflow.a lib/flow.h lib/inflate.h
 	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/gz/gztest.c lib/libflow.a $(LDFLAGS)
 lib/parquet.o lib/snappy.o: lib/parquet.h
 lib/filter.o: lib/filter.h
+tests/filter/ftest: tests/filter/ftest.c lib/libflow.a lib/flow.h lib/filter.h
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/filter/ftest.c lib/libflow.a $(THREADS) $(LDFLAGS)
 tests/pq/pqtest: tests/pq/pqtest.c lib/libflow.a lib/flow.h lib/parquet.h
 	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/pq/pqtest.c lib/libflow.a $(THREADS) $(LDFLAGS)
 scripts/flowgen: scripts/flowgen.c
@@ -69,6 +71,7 @@ asan: $(LIBSRC) $(PROGSRC) lib/flow.h
 	done
 	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/gztest tests/gz/gztest.c $(LIBSRC)
 	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/pqtest tests/pq/pqtest.c $(LIBSRC) $(THREADS)
+	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/ftest tests/filter/ftest.c $(LIBSRC) $(THREADS)
 
 # libFuzzer harnesses (clang): a long run, and the short one check does
 FUZZSECS = 1200
@@ -147,7 +150,8 @@ uninstall:
 		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag.sh.1
 
 clean:
-	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen tests/gz/gztest tests/pq/pqtest
+	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen tests/gz/gztest tests/pq/pqtest \
+		tests/filter/ftest
 	rm -rf build-asan build-fuzz demo-out
 
 .PHONY: all asan fuzz fuzz-smoke valgrind lint check demo bench install uninstall clean

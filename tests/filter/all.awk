@@ -1,0 +1,2 @@
+# all.awk -- every record (with ref.awk)
+rec()
