@@ -71,6 +71,15 @@ same_as_log() {
 	same_as_log parquetjs-snappy-v2.parquet parquetjs.log -r 209 -o i
 }
 
+@test "pqtest -o t: two threads reading the groups of one open file at once give the same text" {
+	same_as_log duckdb-gzip.parquet duckdb.log -o t -r 1000
+	same_as_log duckdb-v2.parquet duckdb.log -o t
+	same_as_log arrow-snappy-v2.parquet arrow.log -o t -r 500
+	same_as_log parquetjs-gzip-v1.parquet parquetjs.log -o t
+	run -1 to_files "$PQTEST" -c "$SMALL" -o t "$PQ/bad-dictindex.parquet"
+	same_text "pqtest: $PQ/bad-dictindex.parquet: Parquet: dictionary index 1 out of range in column log-status, row group 0" "$(cat err)"
+}
+
 @test "pqtest: a row longer than an empty room is an error naming the row" {
 	run -1 to_files "$PQTEST" -c "$(head -n 1 "$PQ/duckdb.log")" -r 143 "$PQ/duckdb-gzip.parquet"
 	same_text "pqtest: $PQ/duckdb-gzip.parquet: Parquet: row 919 longer than the room for it (143 bytes) in row group 1" "$(cat err)"

@@ -8,7 +8,9 @@
  * separated by blanks (default: the 14 fields of the version 2 format).
  * ORDER: f (default) the row groups first to last; r last to first; i
  * interleaved: every group open at once, a buffer of each in turn (the
- * output is still each group's text whole, in file order). -n prints the
+ * output is still each group's text whole, in file order); t two threads
+ * at once, each reading every other group from the one open file. -n
+ * prints the
  * row groups' row counts instead of the text.
  *
  *   pqtest -x [-c COLUMNS] FILE
@@ -29,6 +31,7 @@
  * "pqtest: FILE: MESSAGE"), 2 for misuse. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +45,7 @@
 static void
 usage(FILE *f, int status)
 {
-	fputs("usage: pqtest [-n] [-c COLUMNS] [-r ROOM] [-o f|r|i] FILE\n"
+	fputs("usage: pqtest [-n] [-c COLUMNS] [-r ROOM] [-o f|r|i|t] FILE\n"
 	    "       pqtest -x [-c COLUMNS] FILE\n"
 	    "       pqtest -b [-c COLUMNS] [-r ROOM] FILE\n", f);
 	exit(status);
@@ -270,6 +273,37 @@ grouptext(struct fl_pqg *pg, char *buf, size_t room, char **text, size_t *n, siz
 	return r;
 }
 
+/* the threads of -o t: each reads the groups g with g % 2 == k */
+struct worker {
+	const struct fl_pq *p;
+	int k, ng;
+	size_t room;
+	struct fl_pqg **pg;
+	char **text;
+	size_t *tn, *tcap;
+	const char **why;       /* of each group: NULL, or its error */
+};
+
+static void *
+work(void *arg)
+{
+	struct worker *w = arg;
+	char *buf = emalloc(w->room);
+	int g, c;
+
+	for (g = w->k; g < w->ng; g += 2) {
+		if ((w->pg[g] = fl_pq_group(w->p, g, &w->why[g])) == NULL)
+			break;
+		while ((c = grouptext(w->pg[g], buf, w->room, &w->text[g], &w->tn[g], &w->tcap[g],
+		    &w->why[g])) > 0)
+			;
+		if (c == 0)
+			w->why[g] = NULL;
+	}
+	free(buf);
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -300,7 +334,7 @@ main(int argc, char **argv)
 			counts = 1;
 			break;
 		case 'o':
-			if (strlen(optarg) != 1 || !strchr("fri", optarg[0]))
+			if (strlen(optarg) != 1 || !strchr("frit", optarg[0]))
 				usage(stderr, 2);
 			order = optarg[0];
 			break;
@@ -349,7 +383,31 @@ main(int argc, char **argv)
 	tn = ecalloc((size_t)ng + 1, sizeof *tn);
 	tcap = ecalloc((size_t)ng + 1, sizeof *tcap);
 	done = ecalloc((size_t)ng + 1, sizeof *done);
-	if (order == 'i') {
+	if (order == 't') {
+		struct worker w[2];
+		pthread_t th[2];
+		const char **gwhy = ecalloc((size_t)ng + 1, sizeof *gwhy);
+
+		for (c = 0; c < 2; c++) {
+			w[c].p = p;
+			w[c].k = c;
+			w[c].ng = ng;
+			w[c].room = room;
+			w[c].pg = pg;
+			w[c].text = text;
+			w[c].tn = tn;
+			w[c].tcap = tcap;
+			w[c].why = gwhy;
+			if (pthread_create(&th[c], NULL, work, &w[c]) != 0)
+				fl_die(2, "pthread_create failed");
+		}
+		for (c = 0; c < 2; c++)
+			pthread_join(th[c], NULL);
+		for (g = 0; g < ng; g++)
+			if (gwhy[g])
+				fl_die(1, "%s: %s", argv[optind], gwhy[g]);
+		free(gwhy);
+	} else if (order == 'i') {
 		for (g = 0; g < ng; g++)
 			if ((pg[g] = fl_pq_group(p, g, &why)) == NULL)
 				fl_die(1, "%s: %s", argv[optind], why);
