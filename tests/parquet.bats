@@ -10,7 +10,8 @@ bats_require_minimum_version 1.5.0
 load test_helper
 
 PQ="$BATS_TEST_DIRNAME/pq"
-if [ -n "${FLOWTAG_BIN:-}" ]; then
+# the sanitizer build's pqtest where there is one (make asan), else this one
+if [ -n "${FLOWTAG_BIN:-}" ] && [ -x "$FLOWTAG_BIN/pqtest" ]; then
 	PQTEST="$FLOWTAG_BIN/pqtest"
 else
 	PQTEST="$FLOWTAG_ROOT/tests/pq/pqtest"
