@@ -404,9 +404,9 @@ struct rows {
 	size_t quota;            /* no block begun after this many rows */
 	unsigned char act[256];  /* the protocols with rows, by name (fl_keycmp) */
 	unsigned nact;
-	uint32_t key[BLK * 256]; /* the rows of the current block, */
+	size_t n, at;            /* rows of the current block, the next one */
+	uint32_t key[BLK * 256]; /* the rows of the current block */
 	uint64_t count[BLK * 256];
-	size_t n, at;            /* how many, the next one */
 };
 
 /* nonzero -- a bit for each of the 8 bytes at p that is not 0 */
@@ -659,6 +659,8 @@ fl_tally_print(struct fl_tally *t, uint64_t limit)
 	namesort(r);
 	if (t->map.nent == 0) {
 		parts(r, 0, UINT64_MAX, t->ndirect, 1, limit);
+	} else if (t->ndirect == 0) {
+		fl_rows_print(&t->map, 0, NULL, NULL, limit);
 	} else {
 		r->b = 0;
 		r->bend = NBLK;

@@ -90,11 +90,13 @@ const char *__asan_default_options(void);
 
 /* tallies allocate tables of 64 KiB and more, and ASan's allocator fills
  * each fresh one by hand: a smaller quarantine gives freed ones back
- * sooner (a use after free is still caught within the last 16 MiB) */
+ * sooner (a use after free is still caught within the last 16 MiB). And
+ * all of a block from malloc is filled with 0xbe, not just its first
+ * 4 KiB, so that a field read before it is set is not a lucky 0. */
 const char *
 __asan_default_options(void)
 {
-	return "quarantine_size_mb=16";
+	return "quarantine_size_mb=16:max_malloc_fill_size=1048576";
 }
 
 static const uint64_t vals[] = {
