@@ -46,11 +46,31 @@ classify(const struct fl_fmt *fmt, struct fl_rec *r, int portok, int protook)
 	return FL_FLOW;
 }
 
+/* isheader -- whether a line, from its first field (not blank, fn0 bytes)
+ * on, names the fields of the records after it: its first field is
+ * version, or every one is an AWS field name (written plain or ${name}, in
+ * any case) */
 static int
-isheader(const char *f, size_t fn)
+isheader(const char *s, size_t n, size_t fn0)
 {
-	unwrap(&f, &fn);
-	return nameeq("version", f, fn);
+	size_t i = fn0, b = 0, fn;
+	const char *f;
+
+	for (;;) {
+		f = s + b;
+		fn = i - b;
+		unwrap(&f, &fn);
+		if (b == 0 && nameeq("version", f, fn))
+			return 1;
+		if (!fl_field_known(f, fn))
+			return 0;
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i == n)
+			return 1;
+		for (b = i; i < n && s[i] != ' ' && s[i] != '\t'; i++)
+			;
+	}
 }
 
 /* locate -- the offset of field t (< field count) of the line scan put in
@@ -78,7 +98,7 @@ slowparse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 
 	if (k == 0 || r->f[0][0] == '#')
 		return FL_SKIP;
-	if (isheader(r->f[0], r->fn[0]))
+	if (isheader(r->f[0], (size_t)(s + n - r->f[0]), r->fn[0]))
 		return FL_HEADER;
 	if (k != fmt->nfields) {
 		r->err = FL_ECOUNT;
@@ -115,15 +135,15 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 		first++;
 	if (s[first] == '#')
 		return FL_SKIP;
-	if ((s[first] | 0x20) == 'v' || s[first] == '$')
-		if (isheader(s + first, fieldlen(s, n, first)))
+	r->f[0] = s + first;
+	r->fn[0] = fieldlen(s, n, first);
+	if ((unsigned)((s[first] | 0x20) - 'a') < 26 || s[first] == '$')
+		if (isheader(s + first, n - first, r->fn[0]))
 			return FL_HEADER;
 	if (k != fmt->nfields) {
 		r->err = FL_ECOUNT;
 		return FL_MALFORMED;
 	}
-	r->f[0] = s + first;
-	r->fn[0] = fieldlen(s, n, first);
 
 	p = at(&wd, wt, t);
 	r->f[t] = s + p;

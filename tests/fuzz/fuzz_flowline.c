@@ -1,9 +1,13 @@
 /* fuzz_flowline -- fl_parse (and fl_parse_notab on lines without a tab)
  * on every line of the input, and fl_quick_lines over it: once with the
  * version 2 default format, once with the first line read as a header
- * (fl_fmt_header) and a few -f selections (fl_fmt_select). Checks the
- * invariants a caller relies on: fields inside the line, no blank inside a
- * field, the key in range, the error field in range. */
+ * (fl_fmt_header) and a few -f selections (fl_fmt_select). Each result is
+ * compared with a reference written plainly from the SPEC (the header
+ * rule with its list of AWS field names, the record rules), and the
+ * invariants a caller relies on are checked:
+ * fields inside the line, no blank inside a field, the key in range, the
+ * error field in range. fl_field_known is compared with the list on every
+ * field of the first line. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,59 @@ static int
 isblank_(int c)
 {
 	return c == ' ' || c == '\t';
+}
+
+/* ieq -- s (n bytes, any case) equals the lowercase word w */
+static int
+ieq(const char *w, const char *s, size_t n)
+{
+	size_t i;
+
+	if (strlen(w) != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		int c = (unsigned char)s[i];
+		if (c >= 'A' && c <= 'Z')
+			c += 32;
+		if (c != w[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* the AWS flow log field names of versions 2 to 8, as the VPC guide lists
+ * them */
+static const char *const awsnames[] = {
+	"version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport",
+	"dstport", "protocol", "packets", "bytes", "start", "end", "action",
+	"log-status", "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type",
+	"pkt-srcaddr", "pkt-dstaddr", "region", "az-id", "sublocation-type",
+	"sublocation-id", "pkt-src-aws-service", "pkt-dst-aws-service",
+	"flow-direction", "traffic-path", "ecs-cluster-arn", "ecs-cluster-name",
+	"ecs-container-instance-arn", "ecs-container-instance-id",
+	"ecs-container-id", "ecs-second-container-id", "ecs-service-name",
+	"ecs-task-definition-arn", "ecs-task-arn", "ecs-task-id",
+	"reject-reason", "resource-id", "encryption-status",
+};
+
+static int
+refknown(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(awsnames) / sizeof(awsnames[0]); i++)
+		if (ieq(awsnames[i], s, n))
+			return 1;
+	return 0;
+}
+
+/* refname -- a header field: ${name} is name, anything else as written */
+static int
+refname(const char *w, const char *s, size_t n)
+{
+	if (n >= 3 && s[0] == '$' && s[1] == '{' && s[n - 1] == '}')
+		return w ? ieq(w, s + 2, n - 3) : refknown(s + 2, n - 3);
+	return w ? ieq(w, s, n) : refknown(s, n);
 }
 
 /* fields -- the reference splitter: the field count, and where the first
@@ -42,19 +99,22 @@ fields(const char *s, size_t n, size_t *start, size_t *len)
 	return k;
 }
 
-/* ieq -- s (n bytes, any case) equals the lowercase word w */
+/* allnames -- every field of the line is an AWS field name, plain or
+ * ${name} */
 static int
-ieq(const char *w, const char *s, size_t n)
+allnames(const char *s, size_t n, size_t from)
 {
-	size_t i;
+	size_t i = from;
 
-	if (strlen(w) != n)
-		return 0;
-	for (i = 0; i < n; i++) {
-		int c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			c += 32;
-		if (c != w[i])
+	while (i < n) {
+		size_t b;
+		if (isblank_(s[i])) {
+			i++;
+			continue;
+		}
+		for (b = i; i < n && !isblank_(s[i]); i++)
+			;
+		if (!refname(NULL, s + b, i - b))
 			return 0;
 	}
 	return 1;
@@ -62,23 +122,15 @@ ieq(const char *w, const char *s, size_t n)
 
 /* refkind -- the SPEC's rules, written plainly */
 static int
-refkind(const struct fl_fmt *fmt, const char *s, int k, const size_t *start,
+refkind(const struct fl_fmt *fmt, const char *s, size_t n, int k, const size_t *start,
     const size_t *len, int *err, unsigned *port, unsigned *proto)
 {
-	const char *f;
-	size_t fn;
 	uint64_t v;
 	int d = fmt->dstport, p = fmt->protocol, st = fmt->status;
 
 	if (k == 0 || s[start[0]] == '#')
 		return FL_SKIP;
-	f = s + start[0];
-	fn = len[0];
-	if (fn >= 3 && f[0] == '$' && f[1] == '{' && f[fn - 1] == '}') {
-		f += 2;
-		fn -= 3;
-	}
-	if (ieq("version", f, fn))
+	if (refname("version", s + start[0], len[0]) || allnames(s, n, start[0]))
 		return FL_HEADER;
 	if (k != fmt->nfields) {
 		*err = FL_ECOUNT;
@@ -123,7 +175,7 @@ check(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room)
 	kind = notab ? fl_parse_notab(fmt, s, n, room, &r) : fl_parse(fmt, s, n, &r);
 	k = fields(s, n, start, len);
 	CHECK(r.nf == k);
-	want = refkind(fmt, s, k, start, len, &err, &port, &proto);
+	want = refkind(fmt, s, n, k, start, len, &err, &port, &proto);
 	CHECK(kind == want);
 	switch (kind) {
 	case FL_FLOW:
@@ -215,8 +267,8 @@ batch(const struct fl_fmt *fmt, const char *s, size_t n)
 			CHECK(nl != NULL);
 			ln = (size_t)(nl - (s + at));
 			CHECK(ln > 0 && s[at + ln - 1] != '\r');
-			CHECK(refkind(fmt, s + at, fields(s + at, ln, start, len), start, len, &err,
-			    &port, &proto) == FL_FLOW);
+			CHECK(refkind(fmt, s + at, ln, fields(s + at, ln, start, len), start, len,
+			    &err, &port, &proto) == FL_FLOW);
 			CHECK(keys[i] == (proto << 16 | port));
 			at += ln + 1;
 		}
@@ -255,6 +307,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	nl = memchr(buf, '\n', size);
 	hn = nl ? (size_t)(nl - buf) : size;
+	/* fl_field_known on each field of the first line, as it is */
+	for (i = 0; i < hn; i++) {
+		size_t b = i;
+		while (i < hn && !isblank_(buf[i]))
+			i++;
+		if (i > b)
+			CHECK(fl_field_known(buf + b, i - b) == refknown(buf + b, i - b));
+	}
 	memset(&hdr, 0, sizeof(hdr));
 	fl_fmt_default(&hdr);
 	if (fl_fmt_header(&hdr, buf, hn, &why) == 0) {
