@@ -149,12 +149,14 @@ fl_fmt_default(struct fl_fmt *fmt)
 	setroles(fmt);
 }
 
-/* fl_fmt_header -- read a header line into fmt; 0, or -1 with a reason */
+/* fl_fmt_header -- read a header line into fmt (after its timestamp, if
+ * it has one: fl_stamp); 0, or -1 with a reason */
 int
 fl_fmt_header(struct fl_fmt *fmt, const char *s, size_t n, const char **why)
 {
 	struct fl_rec r;
-	int i, k = fl_splitbytes(s, n, &r);
+	size_t d = stamp(s, n);
+	int i, k = fl_splitbytes(s + d, n - d, &r);
 
 	if (k > FL_MAXF) {
 		*why = "header has too many fields";

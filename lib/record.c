@@ -92,9 +92,10 @@ locate(struct words *wd, size_t nw, int t)
 
 /* slowparse -- every field split byte by byte: long lines, big-endian */
 static int
-slowparse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
+slowparse(const struct fl_fmt *fmt, const char *s, size_t n, int stamped, struct fl_rec *r)
 {
-	int k = fl_splitbytes(s, n, r);
+	size_t d = stamped ? 0 : stamp(s, n);
+	int k = fl_splitbytes(s + d, n - d, r);
 
 	if (k == 0 || r->f[0][0] == '#')
 		return FL_SKIP;
@@ -107,19 +108,23 @@ slowparse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 	return classify(fmt, r, 0, 0);
 }
 
+static FL_NOINLINE int unstamped(const struct fl_fmt *fmt, const char *s, size_t n, int notab,
+    size_t room, struct fl_rec *r);
+
 /* parse -- fl_parse; notab: the caller knows the line holds no tab; room:
- * the bytes that can be read from s */
+ * the bytes that can be read from s; stamped: s is the rest of a line after
+ * its timestamp (fl_stamp), so that a second timestamp is a field */
 static FL_INLINE int
-parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
+parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room, int stamped,
     struct fl_rec *r)
 {
 	struct words wd;
-	size_t nw, wt, p, q, first = 0;
+	size_t nw, wt, p, q, first = 0, d;
 	uint64_t v;
 	int k, i, t, portok, protook;
 
 	if (!littleendian() || n > 8 * (FASTWORDS - 1))
-		return slowparse(fmt, s, n, r);
+		return slowparse(fmt, s, n, stamped, r);
 	t = fmt->dstport;
 	if (!notab && memchr(s, '\t', n)) {
 		k = scan(s, n, t, 1, &wd, &nw, &wt);
@@ -135,6 +140,12 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 		first++;
 	if (s[first] == '#')
 		return FL_SKIP;
+	/* a timestamp before the record (the fast paths leave such lines
+	 * here): the record is the rest, which may take the fast path */
+	if (!stamped && n - first >= 20 && s[first + 4] == '-' &&
+	    (d = fl_stamp(s + first, n - first)) > 0)
+		return unstamped(fmt, s + first + d, n - first - d, notab,
+		    room > first + d ? room - first - d : 0, r);
 	r->f[0] = s + first;
 	r->fn[0] = fieldlen(s, n, first);
 	if ((unsigned)((s[first] | 0x20) - 'a') < 26 || s[first] == '$')
@@ -193,6 +204,26 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 	return FL_FLOW;
 }
 
+/* unstamped -- parse on the record after a line's timestamp: a function of
+ * its own, kept out of the copies of parsenotab (FL_NOINLINE), where it
+ * would cost the lines without a timestamp 1 to 3% */
+static FL_NOINLINE int
+unstamped(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
+    struct fl_rec *r)
+{
+	return parse(fmt, s, n, notab, room, 1, r);
+}
+
+/* faststamped -- fast on the record after a line's timestamp, if it has
+ * one: out of quicklines' loop (FL_NOINLINE), which it would slow down */
+static FL_NOINLINE int
+faststamped(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
+{
+	size_t d = stamp(s, n);
+
+	return d ? fast(fmt, s + d, n - d, room - d, r) : -1;
+}
+
 /* quicklines -- fl_quick_lines, in its copies (FL_CLONES) */
 static FL_CLONES size_t
 quicklines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
@@ -210,7 +241,8 @@ quicklines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
 			n = (size_t)(nl - l);
 			if (n == 0 || l[n - 1] == '\r')
 				break;
-			if (fast(fmt, l, n, avail - pos, &r) != FL_FLOW)
+			if (fast(fmt, l, n, avail - pos, &r) != FL_FLOW &&
+			    faststamped(fmt, l, n, avail - pos, &r) != FL_FLOW)
 				break;
 			keys[k++] = (uint32_t)r.proto << 16 | r.port;
 			pos += n + 1;
@@ -221,9 +253,10 @@ quicklines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
 }
 
 /* fl_quick_lines -- the plain flow lines at the start of s (avail bytes,
- * no tab among them), each ended by a newline and starting before lim: their
- * keys (protocol << 16 | port) into keys, at most max of them. Stops at the
- * first line the fast path cannot decide; *used is the bytes taken. */
+ * no tab among them; a timestamp before the record is fine), each ended by
+ * a newline and starting before lim: their keys (protocol << 16 | port)
+ * into keys, at most max of them. Stops at the first line the fast path
+ * cannot decide; *used is the bytes taken. */
 size_t
 fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
     uint32_t *keys, size_t max, size_t *used)
@@ -236,7 +269,7 @@ fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim
 int
 fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 {
-	return parse(fmt, s, n, 0, 0, r);
+	return parse(fmt, s, n, 0, 0, 0, r);
 }
 
 /* parsenotab -- fl_parse_notab, in its copies (FL_CLONES), with the fast
@@ -244,7 +277,7 @@ fl_parse(const struct fl_fmt *fmt, const char *s, size_t n, struct fl_rec *r)
 static FL_CLONES FL_FLATTEN int
 parsenotab(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
 {
-	return parse(fmt, s, n, 1, room, r);
+	return parse(fmt, s, n, 1, room, 0, r);
 }
 
 /* fl_parse_notab -- fl_parse on a line the caller knows has no tab, with

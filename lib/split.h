@@ -18,12 +18,14 @@
  * (the sanitizer build, so the tests run both) only the baseline copy is
  * made. FL_INLINE puts a function whole into each copy; FL_FLATTEN inlines
  * every call into a copied function (gcc; clang refuses it beside
- * target_clones, so there fl_parse_notab calls the baseline fast path). */
+ * target_clones, so there fl_parse_notab calls the baseline fast path),
+ * except into those marked FL_NOINLINE. */
 #if defined(__x86_64__) && defined(__GLIBC__) && !defined(FL_NO_BUILTIN) && \
     ((defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12) || \
     (defined(__clang__) && __clang_major__ >= 14))
 #define FL_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #define FL_INLINE inline __attribute__((always_inline))
+#define FL_NOINLINE __attribute__((noinline))
 #ifdef __clang__
 #define FL_FLATTEN
 #else
@@ -32,6 +34,7 @@
 #else
 #define FL_CLONES
 #define FL_INLINE inline
+#define FL_NOINLINE
 #define FL_FLATTEN
 #endif
 
@@ -44,6 +47,10 @@
 /* split.c: the portable path, every field split byte by byte (header
  * lines, long lines, big-endian machines) */
 int fl_splitbytes(const char *s, size_t n, struct fl_rec *r);
+
+/* split.c: fl_stamp -- the bytes to skip before a line's record when its
+ * first field is an RFC 3339 timestamp (CloudWatch Logs exports), else 0 */
+size_t fl_stamp(const char *s, size_t n);
 
 /* words -- what scan learns of a line's words: the field starts in each
  * word (0x80 bytes) and the count of fields up to the end of each word.
@@ -183,6 +190,16 @@ at(const struct words *wd, size_t w, int t)
 	uint64_t m = zeros(((wd->st[w] >> 7) * ONES) ^ (rank * ONES)) & wd->st[w];
 
 	return 8 * w + lowbyte(m);
+}
+
+/* stamp -- fl_stamp, asked only where its fifth byte is '-' or the line
+ * starts with a blank */
+static inline size_t
+stamp(const char *s, size_t n)
+{
+	if (n < 20 || (s[4] != '-' && s[0] != ' ' && s[0] != '\t'))
+		return 0;
+	return fl_stamp(s, n);
 }
 
 static inline size_t
@@ -325,14 +342,16 @@ static const unsigned char notplain[256] = {
 };
 
 /* plainedges -- what the fast paths ask of a line's ends: a first byte
- * that starts no comment, header or blank, and "OK" as its last field
- * when the format has log-status (last), else a last byte not a space */
+ * that starts no comment, header or blank, a fifth byte not '-' (as in a
+ * timestamp: fl_stamp; a line of another kind with it takes the full
+ * parser, only slower), and "OK" as its last field when the format has
+ * log-status (last), else a last byte not a space */
 static inline int
 plainedges(const struct fl_fmt *fmt, const char *s, size_t n)
 {
 	uint32_t e;
 
-	if (n < 4 || notplain[(unsigned char)s[0]])
+	if (n < 5 || notplain[(unsigned char)s[0]] || s[4] == '-')
 		return 0;
 	if (fmt->status < 0)
 		return s[n - 1] != ' ';

@@ -2,9 +2,9 @@
  * on every line of the input, and fl_quick_lines over it: once with the
  * version 2 default format, once with the first line read as a header
  * (fl_fmt_header) and a few -f selections (fl_fmt_select). Each result is
- * compared with a reference written plainly from the SPEC (the header
- * rule with its list of AWS field names, the record rules), and the
- * invariants a caller relies on are checked:
+ * compared with a reference written plainly from the SPEC (the leading
+ * timestamp, the header rule with its list of AWS field names, the
+ * record rules), and the invariants a caller relies on are checked:
  * fields inside the line, no blank inside a field, the key in range, the
  * error field in range. fl_field_known is compared with the list on every
  * field of the first line. */
@@ -75,15 +75,82 @@ refname(const char *w, const char *s, size_t n)
 	return w ? ieq(w, s, n) : refknown(s, n);
 }
 
+/* num2 -- the number of the two bytes at s, digits by the pattern */
+static int
+num2(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* refstamp -- s (n bytes) is an RFC 3339 date-time (section 5.6):
+ * full-date "T" partial-time [secfrac] offset, T and Z in either case */
+static int
+refstamp(const char *s, size_t n)
+{
+	static const char pat[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+	int y, mon, day, dim, leap;
+
+	if (n < 20)
+		return 0;
+	for (i = 0; i < 19; i++) {
+		if (pat[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') :
+		    pat[i] == 'T' ? !(s[i] == 'T' || s[i] == 't') : s[i] != pat[i])
+			return 0;
+	}
+	y = num2(s) * 100 + num2(s + 2);
+	mon = num2(s + 5);
+	day = num2(s + 8);
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	switch (mon) {
+	case 2:
+		dim = leap ? 29 : 28;
+		break;
+	case 4: case 6: case 9: case 11:
+		dim = 30;
+		break;
+	default:
+		dim = 31;
+		break;
+	}
+	if (mon < 1 || mon > 12 || day < 1 || day > dim || num2(s + 11) > 23 ||
+	    num2(s + 14) > 59 || num2(s + 17) > 60)
+		return 0;
+	i = 19;
+	if (s[i] == '.') {
+		size_t d = ++i;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i == d)
+			return 0;
+	}
+	if (n - i == 1)
+		return s[i] == 'Z' || s[i] == 'z';
+	if (n - i == 6 && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
+		const char *o = s + i + 1;
+		return o[0] >= '0' && o[0] <= '9' && o[1] >= '0' && o[1] <= '9' &&
+		    o[3] >= '0' && o[3] <= '9' && o[4] >= '0' && o[4] <= '9' &&
+		    num2(o) <= 23 && num2(o + 3) <= 59;
+	}
+	return 0;
+}
+
 /* fields -- the reference splitter: the field count, and where the first
- * FL_MAXF fields start and how long they are */
+ * FL_MAXF fields start and how long they are; a first field that is a
+ * timestamp is not a field of the record */
 static int
 fields(const char *s, size_t n, size_t *start, size_t *len)
 {
-	size_t i;
+	size_t i = 0, e;
 	int k = 0;
 
-	for (i = 0; i < n; i++) {
+	while (i < n && isblank_(s[i]))
+		i++;
+	for (e = i; e < n && !isblank_(s[e]); e++)
+		;
+	if (refstamp(s + i, e - i))
+		i = e;
+	for (; i < n; i++) {
 		if (isblank_(s[i]))
 			continue;
 		if (i == 0 || isblank_(s[i - 1])) {
@@ -99,8 +166,8 @@ fields(const char *s, size_t n, size_t *start, size_t *len)
 	return k;
 }
 
-/* allnames -- every field of the line is an AWS field name, plain or
- * ${name} */
+/* allnames -- every field of the record (after any timestamp) is an AWS
+ * field name, plain or ${name} */
 static int
 allnames(const char *s, size_t n, size_t from)
 {
