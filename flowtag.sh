@@ -103,12 +103,12 @@ fail() { [ -s "$1" ] || die "$2"; tail -n 1 "$1" >&2; exit 1; }
 
 # flow-parse writes its counted table into a FIFO that flow-tag opens only
 # once the lookup table is loaded: a table that cannot be used stops the
-# run before any flow is read.
+# run before any flow is read. Its options are split at newlines only.
 mkfifo "$tmp/counted" || die "$outdir: cannot create files there"
-# (the -w expressions are split at newlines only, globbing off)
+opts=$strict$nl${measure:+-m$nl$measure}$nl${list:+-F$nl$list}$nl$null$wargs
 # shellcheck disable=SC2086
-(IFS=$nl; set -f; exec flow-parse -c -j "$jobs" $strict ${measure:+-m "$measure"} ${list:+-F "$list"} \
-	$null $wargs -T "$tmp/totals" -- "$@" <&3 >"$tmp/counted" 2>"$tmp/flows.err") &
+(IFS=$nl; set -f; exec flow-parse -c -j "$jobs" $opts -T "$tmp/totals" -- "$@" \
+	<&3 >"$tmp/counted" 2>"$tmp/flows.err") &
 ppid=$!
 if ! flow-tag -l "$lookup" "$tmp/counted" <&3 >"$tmp/tagged.tsv" 2>"$tmp/error.log"; then
 	kill "$ppid" 2>/dev/null; wait "$ppid" 2>/dev/null; ppid=
