@@ -447,3 +447,19 @@ load test_helper
 	run -1 --separate-stderr flow-parse -T nosuchdir/tot "$FIX/sample/flow_logs.txt"
 	[[ "$stderr" == flow-parse:*nosuchdir/tot* ]]
 }
+
+@test "flow-parse: comment and blank lines longer than 1 MiB are not records; a long record is" {
+	{
+		flowline 80 6
+		printf '# '; head -c 1100000 /dev/zero | tr '\0' c; echo
+		head -c 1100000 /dev/zero | tr '\0' ' '; printf '\r\n'
+		printf '   \t# indented '; head -c 1100000 /dev/zero | tr '\0' c; echo
+		head -c 1100000 /dev/zero | tr '\0' ' '; echo x
+		flowline 443 6
+	} > long.log
+	run -0 --separate-stderr flow-parse -c -T tot long.log
+	same_text "$(printf '80\ttcp\t1\n443\ttcp\t1')" "$output"
+	same_text "flow-parse: long.log:5: malformed: line longer than 1048576 bytes" "$stderr"
+	grep -qx 'records	3' tot
+	grep -qx 'malformed	1' tot
+}
