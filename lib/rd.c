@@ -162,6 +162,34 @@ fl_rd_error(const struct fl_rd *r)
 	return r->err;
 }
 
+/* compact -- the unfinished line to the front of the buffer */
+static void
+compact(struct fl_rd *r)
+{
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
+		r->end -= r->pos;
+		r->pos = 0;
+	}
+}
+
+/* decoded -- what a decoder's call (k: 1 more, 0 the end, -1 an error,
+ * why, NULL for a read error) means for the reader */
+static int
+decoded(struct fl_rd *r, int k, const char *prefix, const char *why)
+{
+	if (k < 0) {
+		if (why) {
+			snprintf(r->errbuf, sizeof(r->errbuf), "%s%s", prefix, why);
+			r->err = r->errbuf;
+		}
+		return -1;
+	}
+	if (k == 0)
+		r->eof = 1;
+	return k;
+}
+
 /* gzfill -- more decoded bytes after the unfinished line, keeping the
  * decoder's window before the end */
 static int
@@ -187,39 +215,19 @@ gzfill(struct fl_rd *r)
 		}
 	}
 	k = fl_gz_read(r->gz, (unsigned char *)r->buf, &r->end, r->cap);
-	if (k < 0) {
-		const char *why = fl_gz_error(r->gz);
-		if (why) {
-			snprintf(r->errbuf, sizeof(r->errbuf), "gzip: %s", why);
-			r->err = r->errbuf;
-		}
-		return -1;
-	}
-	if (k == 0)
-		r->eof = 1;
-	return k;
+	return decoded(r, k, "gzip: ", k < 0 ? fl_gz_error(r->gz) : NULL);
 }
 
 /* pqfill -- more rows of a Parquet row group, as whole lines */
 static int
 pqfill(struct fl_rd *r)
 {
-	const char *why;
+	const char *why = NULL;
 	int k;
 
-	if (r->pos > 0) {
-		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
-		r->end -= r->pos;
-		r->pos = 0;
-	}
-	if ((k = fl_pq_text(r->pq, r->buf, &r->end, r->cap, &why)) < 0) {
-		snprintf(r->errbuf, sizeof(r->errbuf), "%s", why);
-		r->err = r->errbuf;
-		return -1;
-	}
-	if (k == 0)
-		r->eof = 1;
-	return k;
+	compact(r);
+	k = fl_pq_text(r->pq, r->buf, &r->end, r->cap, &why);
+	return decoded(r, k, "", why);
 }
 
 /* fill -- more bytes after the unfinished line; 0 at end of input */
@@ -235,11 +243,7 @@ fill(struct fl_rd *r)
 		return gzfill(r);
 	if (r->pq)
 		return pqfill(r);
-	if (r->pos > 0) {
-		memmove(r->buf, r->buf + r->pos, r->end - r->pos);
-		r->end -= r->pos;
-		r->pos = 0;
-	}
+	compact(r);
 	if (r->end == r->cap) {
 		size_t cap = r->cap * 2;
 		if (cap > r->maxline + RDCHUNK)
