@@ -463,3 +463,23 @@ load test_helper
 	grep -qx 'records	3' tot
 	grep -qx 'malformed	1' tot
 }
+
+@test "flow-parse: one trailing CR is ignored, a second one is data (6\\r\\r is a bad protocol)" {
+	printf '2 1 eni-a 10.0.0.1 10.0.0.2 1 443 6 1 1 1 2 ACCEPT OK\r\n' > cr.log
+	printf '2 1 eni-a 10.0.0.1 10.0.0.2 1 80 6\r\r\n' > crcr.log
+	printf '2 1 eni-a 10.0.0.1 10.0.0.2 1 53 17 1 1 1 2 ACCEPT OK\r\r\n' >> crcr.log
+	printf 'version srcport dstport protocol\r\n1 2 80 6\r\n' > hdr.log
+	run -0 --separate-stderr flow-parse cr.log hdr.log
+	same_text "$(printf '443\ttcp\n80\ttcp')" "$output"
+	[ -z "$stderr" ]
+	printf 'version srcport dstport protocol\n2 1 80 6\r\r\n2 1 81 6\r\n' > crcr.log
+	run -0 --separate-stderr flow-parse crcr.log
+	same_text "$(printf '81\ttcp')" "$output"
+	same_text "flow-parse: crcr.log:2: malformed: protocol '6\\x0d' is not a number 0..255" "$stderr"
+}
+
+@test "flow-parse: a header naming a field twice: the first one counts" {
+	printf 'version srcport dstport protocol dstport\n2 1 443 6 80\n' > twice.log
+	run -0 --separate-stderr flow-parse twice.log
+	same_text "$(printf '443\ttcp')" "$output"
+}
