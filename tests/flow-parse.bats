@@ -6,7 +6,7 @@ load test_helper
 
 @test "flow-parse -h: usage on stdout, exit 0" {
 	run -0 --separate-stderr flow-parse -h
-	same_text 'usage: flow-parse [-cS] [-f FIELDS] [-j N] [-m FIELD] [-T FILE]' "${lines[0]}"
+	same_text 'usage: flow-parse [-cS] [-f FIELDS] [-j N] [-m FIELD] [-T FILE] [-w EXPR]...' "${lines[0]}"
 	[ -z "$stderr" ]
 }
 
