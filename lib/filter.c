@@ -287,6 +287,8 @@ rfc3339(const char *s, size_t n, struct scalar *x)
 		if (s[i] == '-')
 			off = -off;
 		i += 6;
+	} else {
+		return BAD;             /* no zone: a local time, not RFC 3339 */
 	}
 	if (i != n || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
 	    (mo == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))) ||

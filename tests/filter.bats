@@ -352,6 +352,7 @@ bad() {
 	bad 'start>=2023-02-29T00:00:00Z' "'2023-02-29T00:00:00Z' is not a number or an RFC 3339 time"
 	bad 'start>=2100-02-29T00:00:00Z' "'2100-02-29T00:00:00Z' is not a number or an RFC 3339 time"
 	bad 'start>=2024-05-01T02:00:00' "'2024-05-01T02:00:00' is not a number or an RFC 3339 time"
+	bad 'start>=2024-05-01T02:00:00.5' "'2024-05-01T02:00:00.5' is not a number or an RFC 3339 time"
 	bad 'start>=2024-05-01T24:00:00Z' "'2024-05-01T24:00:00Z' is not a number or an RFC 3339 time"
 	bad 'start>=2024-05-01T02:00:00.Z' "'2024-05-01T02:00:00.Z' is not a number or an RFC 3339 time"
 	bad 'start>=2024-05-01T02:00:00+0200' "'2024-05-01T02:00:00+0200' is not a number or an RFC 3339 time"
