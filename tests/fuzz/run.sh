@@ -13,7 +13,7 @@ case $secs in ''|*[!0-9]*) echo "usage: sh tests/fuzz/run.sh [SECONDS]" >&2; exi
 CLANG=${CLANG:-clang}
 command -v "$CLANG" >/dev/null 2>&1 || { echo "run.sh: $CLANG not found" >&2; exit 1; }
 out=${FUZZ_OUT:-build-fuzz}
-harnesses=${FUZZ_ONLY:-"fuzz_flowline fuzz_lookup fuzz_tsv fuzz_count fuzz_inflate fuzz_parquet"}
+harnesses=${FUZZ_ONLY:-"fuzz_flowline fuzz_lookup fuzz_tsv fuzz_count fuzz_inflate fuzz_parquet fuzz_filter"}
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -std=c99 -D_POSIX_C_SOURCE=200809L -Ilib"
 libsrc=$(ls lib/*.c)
