@@ -82,7 +82,8 @@ push(struct fl_inputs *in, const char *path)
 		return err;
 	}
 	closedir(d);
-	qsort(f->names, f->n, sizeof(*f->names), bybytes);
+	if (f->n > 1)
+		qsort(f->names, f->n, sizeof(*f->names), bybytes);
 	return 0;
 }
 

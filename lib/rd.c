@@ -101,6 +101,11 @@ fl_rd_fdopen(struct fl_rd *r, int fd, const char *name, size_t maxline)
 	memcpy(r->buf, head, n);
 	r->end = n;
 	r->eof = n < 2;
+	/* a first buffer's worth, as every later read takes */
+	if (!r->eof && (k = xread(fd, r->buf + r->end, r->cap - r->end)) >= 0) {
+		r->end += (size_t)k;
+		r->eof = k == 0;
+	}
 	return 0;
 }
 
