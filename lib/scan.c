@@ -124,6 +124,7 @@ fastcount(struct fl_rd *r, const struct fl_fmt *fmt, struct fl_unit *u, struct f
 			return;
 		if (*first == UINT64_MAX)
 			*first = r->off;
+		u->csv = -1;            /* flows: not a CSV file */
 		for (i = 0; i < k; i++)
 			if (!(u->seen[keys[i] >> 19] >> (keys[i] >> 16 & 7) & 1))
 				checkname(u, keys[i] >> 16, r->lineno + i + 1);
