@@ -30,6 +30,7 @@ struct pfx6 {
 struct str {
 	char *s;
 	size_t n;
+	uint64_t w, m;                  /* ENUMS: s as a word, 0x20 on its letters */
 };
 
 struct test {
@@ -512,6 +513,13 @@ word(struct test *t, const struct kind *k, const char *s, size_t n)
 		v->s[i] = k->kind == ENUMS ? (char)lower((unsigned char)s[i]) : s[i];
 	v->s[n] = '\0';
 	v->n = n;
+	v->w = v->m = 0;
+	for (i = 0; i < n && i < 8; i++) {
+		unsigned c = (unsigned char)v->s[i];
+		v->w |= (uint64_t)c << (8 * i);
+		if (c - 'a' < 26)
+			v->m |= (uint64_t)0x20 << (8 * i);
+	}
 	return OK;
 }
 
@@ -765,7 +773,7 @@ inranges(const struct test *t, uint64_t v)
 static int
 check(const struct test *t, const char *s, size_t n)
 {
-	uint64_t v, a6[2];
+	uint64_t v = 0, a6[2];
 	uint32_t a4;
 	size_t i, j;
 	int in = 0;
@@ -779,10 +787,12 @@ check(const struct test *t, const char *s, size_t n)
 		in = inranges(t, v);
 		break;
 	case ADDR:
-		if (parse4(s, n, &a4) == 0) {
+		/* = with prefixes of one family: a value of the other fails
+		 * whether it is an address or not */
+		if ((t->np4 || t->ne) && parse4(s, n, &a4) == 0) {
 			for (i = 0; i < t->np4 && !in; i++)
 				in = (a4 & t->p4[i].m) == t->p4[i].a;
-		} else if (parse6(s, n, a6) == 0) {
+		} else if ((t->np6 || t->ne) && parse6(s, n, a6) == 0) {
 			for (i = 0; i < t->np6 && !in; i++)
 				in = (a6[0] & t->p6[i].m[0]) == t->p6[i].a[0] &&
 				    (a6[1] & t->p6[i].m[1]) == t->p6[i].a[1];
@@ -795,13 +805,15 @@ check(const struct test *t, const char *s, size_t n)
 			in = n == t->sv[i].n && memcmp(s, t->sv[i].s, n) == 0;
 		break;
 	default:
-		for (i = 0; i < t->nsv && !in; i++) {
-			if (n != t->sv[i].n)
-				continue;
-			for (j = 0; j < n && lower((unsigned char)s[j]) == t->sv[i].s[j]; j++)
-				;
-			in = j == n;
-		}
+		/* every value of an enumeration fits a word: the record's bytes
+		 * as one, 0x20 set on the letters of the value (x | 0x20 is a
+		 * lowercase letter only when x is a letter) */
+		if (n > 8)
+			return t->ne;
+		for (j = 0; j < n; j++)
+			v |= (uint64_t)(unsigned char)s[j] << (8 * j);
+		for (i = 0; i < t->nsv && !in; i++)
+			in = n == t->sv[i].n && (v | t->sv[i].m) == t->sv[i].w;
 		break;
 	}
 	return in ^ t->ne;
