@@ -88,7 +88,10 @@ fl_rd_fdopen(struct fl_rd *r, int fd, const char *name, size_t maxline)
 	r->ownfd = fd != 0;
 	if (n == 4 && memcmp(head, "PAR1", 4) == 0) {
 		r->err = "Parquet: cannot be read from a pipe or standard input (name the file)";
+		r->cap = 4096;
+		r->buf = emalloc(r->cap);
 		r->eof = 1;
+		return 0;
 	}
 	if (n == 2 && head[0] == 0x1f && head[1] == 0x8b) {
 		r->gz = fl_gz_open(gzsource, &r->fd, head, n);
