@@ -41,39 +41,38 @@ elif [ -x "$here/cmd/flow-parse/flow-parse" ]; then
 else PATH=$here:$PATH; fi
 export PATH
 
-# long options, then getopts; its own messages are replaced by ours
-strict='' list='' null='' wargs='' n=$# rest=0 nl='
+# the options, in one pass (linear in the number of arguments); the
+# first operand or -- ends them; -qj 4 and -j4 as getopts takes them
+strict='' list='' null='' wargs='' nl='
 '
-while [ "$n" -gt 0 ]; do
-	a=$1; shift; n=$((n - 1))
-	case $rest$a in
-	0--strict) strict=-S ;;
-	0--null) null=-0 ;;
-	0--files-from) [ "$n" -gt 0 ] || usage_error "--files-from needs an argument"
-		list=$1; shift; n=$((n - 1)) ;;
-	0--help) usage; exit 0 ;;
-	0--version) echo "flowtag.sh $(flow-parse --version | sed 's/^[^ ]* //')"; exit 0 ;;
-	0--) rest=1; set -- "$@" "$a" ;;
-	0--*) usage_error "unknown option '$a'" ;;
-	*) set -- "$@" "$a" ;;
-	esac
-done
 lookup=lookup_table.csv outdir=. jobs='' quiet=0 measure='' mset='' top=''
-while getopts :hqj:l:m:n:o:w: opt; do
-	case $opt in
-	h) usage; exit 0 ;;
-	q) quiet=1 ;;
-	j) jobs=$OPTARG; case $jobs in ''|0*|*[!0-9]*) usage_error "-j: '$jobs' is not a number from 1" ;; esac ;;
-	l) lookup=$OPTARG ;;
-	m) measure=$OPTARG mset=1 ;;
-	n) top=$OPTARG; case $top in ''|0*|*[!0-9]*) usage_error "-n: '$top' is not a number from 1" ;; esac ;;
-	o) outdir=$OPTARG ;;
-	w) wargs=$wargs$nl-w$nl$OPTARG ;;
-	:) usage_error "-$OPTARG needs an argument" ;;
-	*) usage_error "unknown option '-$OPTARG'" ;;
+while [ $# -gt 0 ]; do
+	case $1 in
+	--) shift; break ;;
+	--strict) strict=-S ;;
+	--null) null=-0 ;;
+	--files-from) [ $# -gt 1 ] || usage_error "--files-from needs an argument"; list=$2; shift ;;
+	--help|-h*) usage; exit 0 ;;
+	--version) echo "flowtag.sh $(flow-parse --version | sed 's/^[^ ]* //')"; exit 0 ;;
+	--*) usage_error "unknown option '$1'" ;;
+	-q?*) quiet=1; a=-${1#-q}; shift; set -- "$a" "$@"; continue ;;
+	-q) quiet=1 ;;
+	-[jlmnow]*)
+		o=${1%"${1#-?}"} v=${1#-?}
+		if [ -z "$v" ]; then [ $# -gt 1 ] || usage_error "$o needs an argument"; v=$2; shift; fi
+		case $o in
+		-j) jobs=$v; case $jobs in ''|0*|*[!0-9]*) usage_error "-j: '$jobs' is not a number from 1" ;; esac ;;
+		-l) lookup=$v ;;
+		-m) measure=$v mset=1 ;;
+		-n) top=$v; case $top in ''|0*|*[!0-9]*) usage_error "-n: '$top' is not a number from 1" ;; esac ;;
+		-o) outdir=$v ;;
+		-w) wargs=$wargs$nl-w$nl$v ;;
+		esac ;;
+	-?*) usage_error "unknown option '-$(printf '%s' "${1#-}" | cut -c1)'" ;;
+	*) break ;;
 	esac
+	shift
 done
-shift $((OPTIND - 1))
 [ $# -gt 0 ] || [ -n "$list" ] || set -- flow_logs.txt
 [ -n "$jobs" ] || jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null)
 case $jobs in ''|0*|*[!0-9]*) jobs=1 ;; esac
@@ -81,7 +80,7 @@ case $jobs in ''|0*|*[!0-9]*) jobs=1 ;; esac
 # shellcheck disable=SC2086 # the -w expressions are checked before anything is read
 [ -z "$wargs" ] || e=$(IFS=$nl; set -f; flow-parse $wargs </dev/null 2>&1 >/dev/null) || { e=${e#flow-parse: }; usage_error "${e%%"$nl"*}"; }
 for f in "$list" "$@"; do [ "$f$lookup" != -- ] || usage_error "-l - and the log - cannot both be standard input"; done
-for f; do [ "$f" = - ] || [ -r "$f" ] || die "$f: $([ -e "$f" ] && echo Permission denied || echo No such file or directory)"; done
+for f; do [ -r "$f" ] || [ "$f" = - ] || die "$f: $([ -e "$f" ] && echo Permission denied || echo No such file or directory)"; done
 for p in flow-parse flow-count flow-tag flow-untagged; do
 	command -v "$p" >/dev/null 2>&1 || die "$p not found (run make, or set FLOWTAG_BIN)"; done
 
@@ -90,7 +89,7 @@ now() { ns=$(date +%s%N 2>/dev/null); case $ns in ''|*[!0-9]*) ns=$(($(date +%s)
 now; t0=$ns
 
 [ -e "$outdir" ] && [ ! -d "$outdir" ] && die "$outdir: not a directory"
-mkdir -p -- "$outdir" 2>/dev/null || die "$outdir: cannot create the directory"
+[ -d "$outdir" ] || mkdir -p -- "$outdir" 2>/dev/null || die "$outdir: cannot create the directory"
 tmp=$(mktemp -d "$outdir/.flowtag.XXXXXX" 2>/dev/null) || die "$outdir: cannot create files there"
 ppid=
 # shellcheck disable=SC2317 # called by the traps
@@ -121,22 +120,20 @@ cat "$tmp/flows.err" >>"$tmp/error.log" || die "$outdir: write error"
 
 case $measure in bytes) unit=Bytes ;; packets) unit=Packets ;; *) unit=Count ;; esac
 # first N rows (-n) of a TSV table, as CSV: keys never hold , or "
-csv() { echo "Port,Protocol,$unit"; if [ -n "$top" ]; then head -n "$top"; else cat; fi | tr '\t' ,; }
-# shellcheck disable=SC2015 # die when any of them fails
-{ cut -f 1-3 "$tmp/tagged.tsv" | csv >"$tmp/port_protocol_counts.csv"; } &&
-	{ flow-untagged "$tmp/tagged.tsv" | csv >"$tmp/untagged_flows.csv"; } &&
-	# the counts summed per tag; an Untagged row always
-	{ printf '\t\t0\tUntagged\n' | flow-count -s -f 4,3 - "$tmp/tagged.tsv" >"$tmp/tags.tsv"; } &&
-	awk -F '\t' -v unit="$unit" '
+csv() { echo "Port,Protocol,$unit"; if [ -n "$top" ]; then head -n "$top" | tr '\t' ,; else tr '\t' ,; fi; }
+# the three tables at once, each checked
+cut -f 1-3 "$tmp/tagged.tsv" | csv >"$tmp/port_protocol_counts.csv" & j1=$!
+flow-untagged "$tmp/tagged.tsv" | csv >"$tmp/untagged_flows.csv" & j2=$!
+# the counts summed per tag (an Untagged row always), and in all: exact sums
+printf '\t\t0\tUntagged\n' | flow-count -s -f 4,3 - "$tmp/tagged.tsv" >"$tmp/tags.tsv" &&
+	awk -F '\t' -v unit="$unit" -v tt="$tmp/tt.tsv" '
 	function q(s) { if (s ~ /[",]/) { gsub(/"/, "\"\"", s); s = "\"" s "\"" }; return s }
 	BEGIN { print "Tag," unit }
-	{ print q($1) "," $2 }' "$tmp/tags.tsv" >"$tmp/tag_counts.csv" ||
-	die "$outdir: write error"
-
-# the totals, exact: flow-count sums tagged and untagged
+	{ print q($1) "," $2; print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 >tt }' \
+	"$tmp/tags.tsv" >"$tmp/tag_counts.csv" || die "$outdir: write error"
+tot=$(flow-count -s "$tmp/tt.tsv" | cat - "$tmp/totals") || die "flow-count failed"
+wait "$j1" && wait "$j2" || die "$outdir: write error"
 records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0 filtered=0
-tot=$(awk -F '\t' '{ print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 }' "$tmp/tags.tsv" |
-	flow-count -s - | cat - "$tmp/totals") || die "flow-count failed"
 while IFS='	' read -r k v; do
 	case $v in ''|*[!0-9]*) continue ;; esac
 	case $k in
