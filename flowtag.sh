@@ -125,6 +125,7 @@ csv() { echo "Port,Protocol,$unit"; if [ -n "$top" ]; then head -n "$top" | tr '
 cut -f 1-3 "$tmp/tagged.tsv" | csv >"$tmp/port_protocol_counts.csv" & j1=$!
 flow-untagged "$tmp/tagged.tsv" | csv >"$tmp/untagged_flows.csv" & j2=$!
 # the counts summed per tag (an Untagged row always), and in all: exact sums
+# shellcheck disable=SC2015 # die when any of them fails
 printf '\t\t0\tUntagged\n' | flow-count -s -f 4,3 - "$tmp/tagged.tsv" >"$tmp/tags.tsv" &&
 	awk -F '\t' -v unit="$unit" -v tt="$tmp/tt.tsv" '
 	function q(s) { if (s ~ /[",]/) { gsub(/"/, "\"\"", s); s = "\"" s "\"" }; return s }
@@ -132,7 +133,7 @@ printf '\t\t0\tUntagged\n' | flow-count -s -f 4,3 - "$tmp/tagged.tsv" >"$tmp/tag
 	{ print q($1) "," $2; print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 >tt }' \
 	"$tmp/tags.tsv" >"$tmp/tag_counts.csv" || die "$outdir: write error"
 tot=$(flow-count -s "$tmp/tt.tsv" | cat - "$tmp/totals") || die "flow-count failed"
-wait "$j1" && wait "$j2" || die "$outdir: write error"
+{ wait "$j1" && wait "$j2"; } || die "$outdir: write error"
 records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0 filtered=0
 while IFS='	' read -r k v; do
 	case $v in ''|*[!0-9]*) continue ;; esac
