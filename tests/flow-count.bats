@@ -415,3 +415,17 @@ manykeys() {
 	done
 	[ "$(head -n 1 want)" = "$(printf '05\tx\t1')" ]
 }
+
+@test "flow-count --help and --version: usage with one line per option, exit 0; an unknown long option is a usage error" {
+	run -0 --separate-stderr flow-count --help
+	[[ "${lines[0]}" == "usage: flow-count [-s] [-f FIELDS] [-n N] [file ...]" ]]
+	[[ "$output" == *"-s "*"-f FIELDS"*"-n N"*"--version"* ]]
+	[ -z "$stderr" ]
+	run -0 flow-count -h
+	[[ "${lines[0]}" == "usage: flow-count "* ]]
+	run -0 --separate-stderr flow-count --version
+	[[ "$output" =~ ^flow-count\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	run -2 --separate-stderr flow-count --nosuch
+	same_text "flow-count: unknown option '--nosuch'" "${stderr_lines[0]}"
+	[ -z "$output" ]
+}

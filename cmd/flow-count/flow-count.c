@@ -26,7 +26,13 @@ static size_t selcap;
 static void
 usage(int status)
 {
-	fprintf(status ? stderr : stdout, "usage: flow-count [-s] [-f FIELDS] [-n N] [file ...]\n");
+	fprintf(status ? stderr : stdout,
+	    "usage: flow-count [-s] [-f FIELDS] [-n N] [file ...]\n"
+	    "  -s         sum: the last field of each line is a count, added per\n"
+	    "             rest of the line (merges counted tables)\n"
+	    "  -f FIELDS  only these tab-separated fields, e.g. 4,3 (at most 64)\n"
+	    "  -n N       only the first N rows of the sorted output\n"
+	    "  -h, --help this help;  --version  the version\n");
 	exit(status);
 }
 
@@ -130,6 +136,7 @@ main(int argc, char *argv[])
 
 	fl_setprog(argv[0]);
 	signal(SIGPIPE, SIG_DFL);
+	fl_longopts(argc, argv, usage, NULL);
 	while ((c = getopt(argc, argv, "hsf:n:")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;
