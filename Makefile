@@ -38,7 +38,7 @@ lib/libflow.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-$(LIBOBJ): lib/flow.h lib/rd.h lib/unit.h lib/tally.h lib/inflate.h
+$(LIBOBJ): lib/filter.h lib/flow.h lib/inflate.h lib/parquet.h lib/rd.h lib/split.h lib/tally.h lib/unit.h
 .SUFFIXES: .c .o
 .c.o:
 	$(CC) $(WARN) $(CFLAGS) $(DEFS) -Ilib -c -o $@ $<
@@ -52,7 +52,7 @@ cmd/flow-tag/flow-tag: cmd/flow-tag/flow-tag.c lib/libflow.a lib/flow.h
 cmd/flow-untagged/flow-untagged: cmd/flow-untagged/flow-untagged.c lib/libflow.a lib/flow.h
 	$(CC) $(WARN) $(CFLAGS) $(DEFS) -Ilib -o $@ cmd/flow-untagged/flow-untagged.c lib/libflow.a $(THREADS) $(LDFLAGS)
 tests/gz/gztest: tests/gz/gztest.c lib/libflow.a lib/flow.h lib/inflate.h
-	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/gz/gztest.c lib/libflow.a $(LDFLAGS)
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/gz/gztest.c lib/libflow.a $(THREADS) $(LDFLAGS)
 lib/parquet.o lib/snappy.o: lib/parquet.h
 lib/filter.o: lib/filter.h
 tests/filter/ftest: tests/filter/ftest.c lib/libflow.a lib/flow.h lib/filter.h
@@ -69,7 +69,7 @@ asan: $(LIBSRC) $(PROGSRC) lib/flow.h
 	for p in flow-parse flow-count flow-tag flow-untagged; do \
 		$(CC) $(WARN) $(SANFLAGS) $(DEFS) -Ilib -o build-asan/bin/$$p cmd/$$p/$$p.c $(LIBSRC) $(THREADS) || exit 1; \
 	done
-	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/gztest tests/gz/gztest.c $(LIBSRC)
+	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/gztest tests/gz/gztest.c $(LIBSRC) $(THREADS)
 	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/pqtest tests/pq/pqtest.c $(LIBSRC) $(THREADS)
 	$(CC) $(WARN) $(SANFLAGS) -Ilib -o build-asan/bin/ftest tests/filter/ftest.c $(LIBSRC) $(THREADS)
 
