@@ -21,6 +21,8 @@ usage: flowtag.sh [-q] [--strict] [-j N] [-l LOOKUP] [-m bytes|packets] [-n N] [
   -w EXPR    only records where EXPR holds (repeatable), e.g. action=REJECT
   --files-from LIST  also the files named in LIST (- stdin), NUL-separated with
              --null (find -print0); a DIR stands for every file below it
+  --counted DIR  no logs: merge parts already counted (flowtag-slurm), DIR's
+             *.tsv (flow-parse -c), *.totals (its -T), *.err (its messages)
   -h, --help this help;  --version  the version
 EOF
 }
@@ -43,7 +45,7 @@ export PATH
 
 # the options, in one pass (linear in the number of arguments); the
 # first operand or -- ends them; -qj 4 and -j4 as getopts takes them
-strict='' list='' null='' wargs='' nl='
+strict='' list='' null='' wargs='' counted='' nl='
 '
 lookup=lookup_table.csv outdir=. jobs='' quiet=0 measure='' mset='' top=''
 while [ $# -gt 0 ]; do
@@ -52,6 +54,7 @@ while [ $# -gt 0 ]; do
 	--strict) strict=-S ;;
 	--null) null=-0 ;;
 	--files-from) [ $# -gt 1 ] || usage_error "--files-from needs an argument"; list=$2; shift ;;
+	--counted) [ $# -gt 1 ] || usage_error "--counted needs an argument"; counted=$2; shift ;;
 	--help|-h*) usage; exit 0 ;;
 	--version) echo "flowtag.sh $(flow-parse --version | sed 's/^[^ ]* //')"; exit 0 ;;
 	--*) usage_error "unknown option '$1'" ;;
@@ -73,6 +76,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+[ -z "$counted" ] || { [ "$#$list" = 0 ] || usage_error "--counted DIR takes no logs"; set -- "$counted"/*.tsv; }
 [ $# -gt 0 ] || [ -n "$list" ] || set -- flow_logs.txt
 [ -n "$jobs" ] || jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null)
 case $jobs in ''|0*|*[!0-9]*) jobs=1 ;; esac
@@ -105,16 +109,19 @@ fail() { [ -s "$1" ] || die "$2"; tail -n 1 "$1" >&2; exit 1; }
 # run before any flow is read. Its options are split at newlines only.
 mkfifo "$tmp/counted" || die "$outdir: cannot create files there"
 opts=$strict$nl${measure:+-m$nl$measure}$nl${list:+-F$nl$list}$nl$null$wargs
-# shellcheck disable=SC2086
-(IFS=$nl; set -f; exec flow-parse -c -j "$jobs" $opts -T "$tmp/totals" -- "$@" \
-	<&3 >"$tmp/counted" 2>"$tmp/flows.err") &
-ppid=$!
+if [ -n "$counted" ]; then # the parts summed; a protocol without keyword named once, as in one run
+	(flow-count -s "$counted"/*.totals >"$tmp/totals" &&
+		awk '!(match($0, /: warning: protocol [0-9]+ has no IANA keyword, named .*$/) && w[substr($0, RSTART)]++)' \
+		"$counted"/*.err >&2 && exec flow-count -s -- "$@") >"$tmp/counted" 2>"$tmp/flows.err" &
+else # shellcheck disable=SC2086
+	(IFS=$nl; set -f; exec flow-parse -c -j "$jobs" $opts -T "$tmp/totals" -- "$@" \
+		<&3 >"$tmp/counted" 2>"$tmp/flows.err") &
+fi; ppid=$!
 if ! flow-tag -l "$lookup" "$tmp/counted" <&3 >"$tmp/tagged.tsv" 2>"$tmp/error.log"; then
 	kill "$ppid" 2>/dev/null; wait "$ppid" 2>/dev/null; ppid=
 	fail "$tmp/error.log" "flow-tag failed on $lookup"
 fi
-wait "$ppid" || { ppid=; fail "$tmp/flows.err" "flow-parse failed"; }
-ppid=
+wait "$ppid" || { ppid=; fail "$tmp/flows.err" "flow-parse failed"; }; ppid=
 skipped=$(grep -vc '^flow-tag: .*: warning: ' "$tmp/error.log")
 cat "$tmp/flows.err" >>"$tmp/error.log" || die "$outdir: write error"
 
@@ -137,10 +144,8 @@ tot=$(flow-count -s "$tmp/tt.tsv" | cat - "$tmp/totals") || die "flow-count fail
 records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0 filtered=0
 while IFS='	' read -r k v; do
 	case $v in ''|*[!0-9]*) continue ;; esac
-	case $k in
-	records) records=$v ;; flows) flows=$v ;; nodata) nodata=$v ;; malformed) malformed=$v ;;
-	bytes) bytes=$v ;; tagged) tagged=$v ;; untagged) untagged=$v ;; filtered) filtered=$v ;;
-	esac
+	case $k in records) records=$v ;; flows) flows=$v ;; nodata) nodata=$v ;; malformed) malformed=$v ;;
+	bytes) bytes=$v ;; tagged) tagged=$v ;; untagged) untagged=$v ;; filtered) filtered=$v ;; esac
 done <<EOF
 $tot
 EOF
@@ -156,9 +161,7 @@ EOF
 # replace all five or none: look before renaming anything; each rename
 # leaves a reader the old file or the new one, never none
 outs="output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log"
-for f in $outs; do
-	[ -d "$outdir/$f" ] && die "$outdir/$f: Is a directory"
-done
+for f in $outs; do [ -d "$outdir/$f" ] && die "$outdir/$f: Is a directory"; done
 # shellcheck disable=SC2086 # five plain names
 (cd "$tmp" && mv -f $outs .. 2>/dev/null) || die "$outdir: cannot write the outputs"
 
