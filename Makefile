@@ -97,14 +97,17 @@ valgrind: all
 
 # the shell scripts and man pages, checked as strictly as the C; a checker
 # that is not installed is one line "skipped: ..." (.ci/run installs both)
-SHSRC = flowtag.sh scripts/bench.sh .ci/run tests/fuzz/run.sh tests/fuzz/valgrind.sh
+SHSRC = flowtag.sh scripts/bench.sh .ci/run tests/fuzz/run.sh tests/fuzz/valgrind.sh \
+	scripts/flowtag-slurm scripts/flowtag-parallel
+# the cluster scripts' pages, checked but not installed
+SCRIPTMAN = scripts/flowtag-slurm.1 scripts/flowtag-parallel.1
 lint:
 	@if command -v shellcheck >/dev/null 2>&1; then \
 		echo "shellcheck -s sh $(SHSRC)"; shellcheck -s sh $(SHSRC) || exit 1; \
 	else echo "skipped: shell script lint (shellcheck not installed)"; fi
 	@if command -v mandoc >/dev/null 2>&1; then \
-		echo "mandoc -Tlint -Wwarning $(MAN)"; \
-		for m in $(MAN); do mandoc -Tlint -Wwarning $$m || exit 1; done; \
+		echo "mandoc -Tlint -Wwarning $(MAN) $(SCRIPTMAN)"; \
+		for m in $(MAN) $(SCRIPTMAN); do mandoc -Tlint -Wwarning $$m || exit 1; done; \
 	else echo "skipped: man page lint (mandoc not installed)"; fi
 
 # the suite, then again on the sanitizer build, then the fuzz smoke run

@@ -261,3 +261,183 @@ nodes_idle() {
 	same_outputs before out
 	[ "$(ls -A out | wc -l)" = 5 ]
 }
+
+# ------------------------------------------------- GNU parallel over ssh
+
+# ssh_up -- two sshd on 127.0.0.1 as hosts h1 and h2 (SetEnv FLOWHOST=h1,
+# h2 in their sessions), keys made here; PARALLEL_SSH exported
+ssh_up() {
+	plain_only
+	need sshd ssh ssh-keygen parallel
+	parallel --version 2> /dev/null | grep -q 'GNU parallel' || skip "GNU parallel not installed"
+	as_root "sshd (privilege separation)"
+	local n ports u sshd
+	u=$(id -un)
+	sshd=$(command -v sshd)
+	mkdir -p "$C/log" "$C/ssh" "$BATS_TEST_TMPDIR/home/.parallel"
+	# parallel's state and notice not in the real HOME
+	export HOME=$BATS_TEST_TMPDIR/home
+	touch "$HOME/.parallel/will-cite"
+	chmod 700 "$C" "$C/ssh"
+	# the privilege separation directory Debian's service makes
+	[ -d /run/sshd ] || mkdir -p -m 755 /run/sshd
+	ssh-keygen -q -t ed25519 -N '' -f "$C/ssh/hostkey"
+	ssh-keygen -q -t ed25519 -N '' -f "$C/ssh/id"
+	cp "$C/ssh/id.pub" "$C/ssh/authorized_keys"
+	mapfile -t ports < <(free_ports 2)
+	: > "$C/ssh/config"
+	: > "$C/ssh/known_hosts"
+	export FLOWTAG_TEST_CLUSTER=$C
+	for n in 1 2; do
+		cat > "$C/ssh/sshd$n.conf" <<EOC
+Port ${ports[n - 1]}
+ListenAddress 127.0.0.1
+HostKey $C/ssh/hostkey
+PidFile $C/ssh/sshd$n.pid
+AuthorizedKeysFile $C/ssh/authorized_keys
+StrictModes no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PermitRootLogin prohibit-password
+SetEnv FLOWHOST=h$n FLOWTAG_TEST_CLUSTER=$C
+MaxStartups 100
+LogLevel ERROR
+EOC
+		cat >> "$C/ssh/config" <<EOC
+Host h$n
+	HostName 127.0.0.1
+	Port ${ports[n - 1]}
+EOC
+		echo "[127.0.0.1]:${ports[n - 1]} $(cat "$C/ssh/hostkey.pub")" >> "$C/ssh/known_hosts"
+		spawn "sshd$n" "$sshd" -D -e -f "$C/ssh/sshd$n.conf"
+	done
+	cat >> "$C/ssh/config" <<EOC
+Host *
+	User $u
+	IdentityFile $C/ssh/id
+	IdentitiesOnly yes
+	UserKnownHostsFile $C/ssh/known_hosts
+	StrictHostKeyChecking yes
+	BatchMode yes
+	ConnectTimeout 5
+	LogLevel ERROR
+EOC
+	export PARALLEL_SSH="ssh -F $C/ssh/config"
+	wait_for 20 $PARALLEL_SSH h1 true || { cat "$C"/log/*.out >&2; false; }
+	wait_for 20 $PARALLEL_SSH h2 true || { cat "$C"/log/*.out >&2; false; }
+}
+
+# kill_host N -- host hN dies: its sshd and every process below it
+kill_host() {
+	local pid all
+	pid=$(sed -n "${1}p" "$PIDS")
+	all=$(ps -e -o pid= -o ppid= | awk -v root="$pid" '
+		{ parent[$1] = $2 }
+		END { for (p in parent) for (q = p; q > 1; q = parent[q]) if (q == root) { print p; break } }')
+	# shellcheck disable=SC2086
+	kill -KILL $all 2> /dev/null || true
+}
+
+@test "parallel over ssh: flowtag-parallel on two hosts = flow-parse -c over every log" {
+	ssh_up
+	make_logs logs
+	flow-parse -c logs/*.gz > local.tsv 2> /dev/null
+	SECONDS=0
+	run -0 flowtag-parallel -S 2/h1,2/h2 -b "$FLOWTAG_ROOT/cmd/flow-parse/flow-parse" -o counts.tsv logs/*.gz
+	echo "# flowtag-parallel: ${SECONDS} s" >&3
+	same_file local.tsv counts.tsv
+	flow-parse -c -m bytes -w action=REJECT logs/*.gz > local2.tsv 2> /dev/null
+	run -0 flowtag-parallel -S 2/h1,2/h2 -b "$FLOWTAG_ROOT/cmd/flow-parse/flow-parse" -m bytes \
+		-w action=REJECT -o counts2.tsv logs/*.gz
+	same_file local2.tsv counts2.tsv
+}
+
+@test "parallel over ssh: a host lost mid-job: its logs retried on the other, the exact table" {
+	ssh_up
+	make_logs logs
+	flow-parse -c logs/*.gz > local.tsv 2> /dev/null
+	blocking_bin "$BATS_TEST_TMPDIR/bin" "$FLOWTAG_ROOT" FLOWHOST
+	SECONDS=0
+	timeout 120 flowtag-parallel -S 1/h1,1/h2 -b "$BATS_TEST_TMPDIR/bin/flow-parse" -o counts.tsv logs/*.gz \
+		> run.out 2> run.err 3>&- &
+	local run=$!
+	wait_for 60 started_on h2
+	wait_for 30 started_on h1
+	kill_host 2
+	: > "$C/go"
+	wait "$run" || { cat run.err >&2; false; }
+	echo "# flowtag-parallel with a lost host: ${SECONDS} s" >&3
+	same_file local.tsv counts.tsv
+}
+
+@test "parallel over ssh: a host lost and no retries: exit 1, no table (never a short one)" {
+	ssh_up
+	make_logs logs
+	blocking_bin "$BATS_TEST_TMPDIR/bin" "$FLOWTAG_ROOT" FLOWHOST
+	echo old > counts.tsv
+	timeout 120 flowtag-parallel -r 1 -S 1/h1,1/h2 -b "$BATS_TEST_TMPDIR/bin/flow-parse" -o counts.tsv \
+		logs/*.gz > run.out 2> run.err 3>&- &
+	local run=$!
+	wait_for 60 started_on h2
+	kill_host 2
+	: > "$C/go"
+	local st=0
+	wait "$run" || st=$?
+	cat run.err >&2
+	[ "$st" = 1 ]
+	grep -q '^flowtag-parallel: parallel failed (exit [0-9]*): no table written$' run.err
+	[ "$(cat counts.tsv)" = old ]
+	[ -z "$(ls -A | grep '^\.flowtag-parallel')" ]
+}
+
+# ------------------------------------------------------------------- S3
+
+# s3_up -- s3rver on 127.0.0.1 with a bucket "flowlogs"; aws (a function
+# here) talks to it, with its own credentials and no config of the user's
+s3_up() {
+	plain_only
+	need s3rver aws node
+	local port
+	mkdir -p "$C/log" "$C/s3" "$BATS_TEST_TMPDIR/home"
+	export HOME=$BATS_TEST_TMPDIR/home
+	port=$(free_ports 1)
+	export FLOWTAG_TEST_CLUSTER=$C
+	spawn s3rver s3rver -d "$C/s3" -a 127.0.0.1 -p "$port" -s --configure-bucket flowlogs
+	export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_DEFAULT_REGION=us-east-1
+	export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
+	S3_URL=http://127.0.0.1:$port
+	aws() { command aws --endpoint-url "$S3_URL" "$@"; }
+	wait_for 30 aws s3 ls s3://flowlogs > /dev/null 2>&1 || { cat "$C"/log/*.out >&2; false; }
+}
+
+@test "s3: the README's streaming recipe (aws s3 cp s3://bucket/key - | flow-parse -c -) = a local run" {
+	s3_up
+	make_logs logs
+	flowtag.sh -q -l lookup.csv -o local logs/*.gz 2> /dev/null
+	aws s3 cp --quiet --recursive logs s3://flowlogs/2024/05/
+	# s3count, as the README has it
+	source <(sed -n '/^    s3count() {$/,/^    }$/p' "$FLOWTAG_ROOT/README.md")
+	declare -F s3count > /dev/null
+	SECONDS=0
+	mkdir parts
+	local i=0 key n
+	while read -r key; do
+		i=$((i + 1))
+		n=$(printf %06d "$i")
+		s3count "s3://flowlogs/$key" "parts/$n.totals" > "parts/$n.tsv" 2> "parts/$n.err"
+	done < <(aws s3 ls --recursive s3://flowlogs/2024/ | awk '{ print $4 }')
+	[ "$i" = 8 ]
+	run -0 flowtag.sh -q -l lookup.csv -o s3 --counted parts
+	echo "# 8 objects streamed and counted: ${SECONDS} s" >&3
+	for f in output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv; do
+		same_file "local/$f" "s3/$f"
+	done
+	# the messages are the same, the file named -
+	sed 's|^flow-parse: logs/f[0-9].log.gz:|flow-parse: -:|' local/error.log > local.err
+	same_file local.err s3/error.log
+	# a key that is not there: s3count fails, never an empty table with 0
+	run s3count s3://flowlogs/2024/05/nothing.log.gz
+	[ "$status" -ne 0 ]
+}
