@@ -211,6 +211,7 @@ nodes_idle() {
 	SECONDS=0
 	run -0 --separate-stderr timeout 120 flowtag-slurm -n 2 -l lookup.csv -o out logs/*.gz
 	echo "# flowtag-slurm: ${SECONDS} s" >&3
+	printf '%s\n' "$ flowtag-slurm -n 2 -l lookup.csv -o out logs/*.gz" "$output" "$stderr" >&2
 	same_outputs local out
 	[[ "${stderr_lines[0]}" == "flowtag-slurm: 8 logs, 4 map tasks (job "* ]]
 	[[ "$output" == *" flows ("*" tagged, "*" untagged"* ]]
@@ -241,9 +242,14 @@ nodes_idle() {
 	: > "$C/go"
 	wait "$run" || { cat run.err >&2; false; }
 	echo "# flowtag-slurm with a lost node: ${SECONDS} s" >&3
-	cat run.err >&2
+	printf '%s\n' "$ flowtag-slurm -n 1 -l lookup.csv -o out logs/*.gz" >&2
+	cat run.out run.err >&2
 	same_outputs local out
 	grep -q '^flowtag-slurm: map task [0-9]* requeued, ran on: n2 n1$' run.err
+	# Slurm's side: the tasks requeued when n2 stopped answering
+	grep -E 'Requeuing|not responding' "$C/log/slurmctld.log" >&2
+	grep -q 'Requeuing JobId=' "$C/log/slurmctld.log"
+	sinfo -N -o '%N %t' >&2
 	[ "$(sinfo -h -n n2 -o %t)" = down ] || [ "$(sinfo -h -n n2 -o %t)" = 'down*' ]
 }
 
@@ -255,7 +261,7 @@ nodes_idle() {
 	# bytes replaced inside the deflate data of one log
 	printf 'damaged!' | dd of=logs/f5.log.gz bs=1 seek=300 conv=notrunc 2> /dev/null
 	run -1 --separate-stderr timeout 120 flowtag-slurm -n 2 -l lookup.csv -o out logs/*.gz
-	printf '%s\n' "${stderr_lines[@]}" >&2
+	printf '%s\n' "$ flowtag-slurm -n 2 -l lookup.csv -o out logs/*.gz" "${stderr_lines[@]}" "exit $status" >&2
 	[[ "${stderr_lines[1]}" == "flowtag-slurm: map task 2 failed: flow-parse: logs/f5.log.gz: gzip: "* ]]
 	[[ "${stderr_lines[2]}" == "flowtag-slurm: out not written; the logs are in "* ]]
 	same_outputs before out
