@@ -8,7 +8,7 @@ bats_require_minimum_version 1.5.0
 load test_helper
 
 GZ="$BATS_TEST_DIRNAME/gz"
-if [ -n "${FLOWTAG_BIN:-}" ]; then
+if [ -n "${FLOWTAG_BIN:-}" ] && [ -x "$FLOWTAG_BIN/gztest" ]; then
 	GZTEST="$FLOWTAG_BIN/gztest"
 else
 	GZTEST="$FLOWTAG_ROOT/tests/gz/gztest"
