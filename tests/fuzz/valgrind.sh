@@ -34,7 +34,16 @@ done
 
 [ $# -gt 0 ] || set -- tests
 start=$(date +%s)
-FLOWTAG_BIN=$dir/bin bats "$@"
+# the files shared out among the cores where GNU parallel is there for bats
+# (the tests of one file in turn, as they are written)
+jobs=
+if parallel --version 2>/dev/null | grep -q 'GNU parallel'; then
+	n=$(getconf _NPROCESSORS_ONLN 2>/dev/null) || n=1
+	case $n in ''|*[!0-9]*) n=1 ;; esac
+	[ "$n" -le 1 ] || jobs="--jobs $n --no-parallelize-within-files"
+fi
+# shellcheck disable=SC2086 # jobs is words
+FLOWTAG_BIN=$dir/bin bats $jobs "$@"
 st=$?
 end=$(date +%s)
 
