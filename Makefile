@@ -134,23 +134,27 @@ bench: all
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
 	cp -f $(PROGS) $(DESTDIR)$(PREFIX)/bin/
-	cp -f flowtag.sh $(DESTDIR)$(PREFIX)/bin/flowtag.sh
+	cp -f flowtag.sh scripts/flowtag-slurm scripts/flowtag-parallel $(DESTDIR)$(PREFIX)/bin/
 	chmod 755 $(DESTDIR)$(PREFIX)/bin/flow-parse $(DESTDIR)$(PREFIX)/bin/flow-count \
 		$(DESTDIR)$(PREFIX)/bin/flow-tag $(DESTDIR)$(PREFIX)/bin/flow-untagged \
-		$(DESTDIR)$(PREFIX)/bin/flowtag.sh
-	cp -f $(MAN) $(DESTDIR)$(MANPREFIX)/man1/
+		$(DESTDIR)$(PREFIX)/bin/flowtag.sh $(DESTDIR)$(PREFIX)/bin/flowtag-slurm \
+		$(DESTDIR)$(PREFIX)/bin/flowtag-parallel
+	cp -f $(MAN) $(SCRIPTMAN) $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f flowtag.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag.sh.1
 	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/flow-parse.1 $(DESTDIR)$(MANPREFIX)/man1/flow-count.1 \
 		$(DESTDIR)$(MANPREFIX)/man1/flow-tag.1 $(DESTDIR)$(MANPREFIX)/man1/flow-untagged.1 \
-		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag.sh.1
+		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag.sh.1 \
+		$(DESTDIR)$(MANPREFIX)/man1/flowtag-slurm.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag-parallel.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/flow-parse $(DESTDIR)$(PREFIX)/bin/flow-count \
 		$(DESTDIR)$(PREFIX)/bin/flow-tag $(DESTDIR)$(PREFIX)/bin/flow-untagged \
-		$(DESTDIR)$(PREFIX)/bin/flowtag.sh
+		$(DESTDIR)$(PREFIX)/bin/flowtag.sh $(DESTDIR)$(PREFIX)/bin/flowtag-slurm \
+		$(DESTDIR)$(PREFIX)/bin/flowtag-parallel
 	rm -f $(DESTDIR)$(MANPREFIX)/man1/flow-parse.1 $(DESTDIR)$(MANPREFIX)/man1/flow-count.1 \
 		$(DESTDIR)$(MANPREFIX)/man1/flow-tag.1 $(DESTDIR)$(MANPREFIX)/man1/flow-untagged.1 \
-		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag.sh.1
+		$(DESTDIR)$(MANPREFIX)/man1/flowtag.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag.sh.1 \
+		$(DESTDIR)$(MANPREFIX)/man1/flowtag-slurm.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag-parallel.1
 
 clean:
 	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen tests/gz/gztest tests/pq/pqtest \

@@ -7,8 +7,8 @@
 bats_require_minimum_version 1.5.0
 load test_helper
 
-PAGES="flow-count.1 flow-parse.1 flow-tag.1 flow-untagged.1 flowtag.1 flowtag.sh.1"
-BINS="flow-count flow-parse flow-tag flow-untagged flowtag.sh"
+PAGES="flow-count.1 flow-parse.1 flow-tag.1 flow-untagged.1 flowtag-parallel.1 flowtag-slurm.1 flowtag.1 flowtag.sh.1"
+BINS="flow-count flow-parse flow-tag flow-untagged flowtag-parallel flowtag-slurm flowtag.sh"
 
 # install_into DIR -- make install DESTDIR=DIR PREFIX=/usr, quietly
 install_into() {
@@ -48,6 +48,11 @@ files() {
 	run -0 --separate-stderr env FLOWTAG_BIN= PATH=/usr/bin:/bin "$d/usr/bin/flowtag.sh" -q \
 		-l "$FIX/sample/lookup_table.csv" -o o "$FIX/sample/flow_logs.txt"
 	same_file "$EXP/sample/output.csv" o/output.csv
+	# the cluster scripts installed beside it answer for themselves
+	for s in flowtag-slurm flowtag-parallel; do
+		run -0 --separate-stderr env FLOWTAG_BIN= PATH=/usr/bin:/bin "$d/usr/bin/$s" --help
+		[[ "${lines[0]}" == "usage: $s "* ]]
+	done
 }
 
 @test "make uninstall removes what make install put, and only that" {
