@@ -139,7 +139,7 @@ printf '\t\t0\tUntagged\n' | flow-count -s -f 4,3 - "$tmp/tagged.tsv" >"$tmp/tag
 	BEGIN { print "Tag," unit }
 	{ print q($1) "," $2; print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 >tt }' \
 	"$tmp/tags.tsv" >"$tmp/tag_counts.csv" || die "$outdir: write error"
-tot=$(flow-count -s "$tmp/tt.tsv" | cat - "$tmp/totals") || die "flow-count failed"
+tot=$(flow-count -s "$tmp/tt.tsv" "$tmp/totals") || die "flow-count failed"
 { wait "$j1" && wait "$j2"; } || die "$outdir: write error"
 records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0 filtered=0
 while IFS='	' read -r k v; do
@@ -149,14 +149,14 @@ while IFS='	' read -r k v; do
 done <<EOF
 $tot
 EOF
-{
-	printf 'Tag Counts:\n' && cat "$tmp/tag_counts.csv" &&
-	printf '\nPort/Protocol Combination Counts:\n' && cat "$tmp/port_protocol_counts.csv" &&
-	printf '\nUntagged Flows:\n' && cat "$tmp/untagged_flows.csv" &&
+# output.csv: the three tables and the totals, under their titles, by one cat
+{ printf 'Tag Counts:\n' >"$tmp/h1" && printf '\nPort/Protocol Combination Counts:\n' >"$tmp/h2" &&
+	printf '\nUntagged Flows:\n' >"$tmp/h3" &&
 	printf '\nTotals:\nMetric,Value\nrecords,%s\nflows,%s\ntagged,%s\nuntagged,%s\nnodata,%s\nmalformed,%s\n' \
-		"$records" "$flows" "$tagged" "$untagged" "$nodata" "$malformed" &&
-	{ [ -z "$wargs" ] || printf 'filtered,%s\n' "$filtered"; }
-} >"$tmp/output.csv" || die "$outdir: write error"
+		"$records" "$flows" "$tagged" "$untagged" "$nodata" "$malformed" >"$tmp/h4" &&
+	{ [ -z "$wargs" ] || printf 'filtered,%s\n' "$filtered" >>"$tmp/h4"; } &&
+	cat "$tmp/h1" "$tmp/tag_counts.csv" "$tmp/h2" "$tmp/port_protocol_counts.csv" "$tmp/h3" \
+		"$tmp/untagged_flows.csv" "$tmp/h4" >"$tmp/output.csv"; } || die "$outdir: write error"
 
 # replace all five or none: look before renaming anything; each rename
 # leaves a reader the old file or the new one, never none
