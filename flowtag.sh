@@ -104,10 +104,10 @@ trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP
 # fail FILE WHAT -- a stage failed: the last line of its messages says why
 fail() { [ -s "$1" ] || die "$2"; tail -n 1 "$1" >&2; exit 1; }
 
-# flow-parse writes its counted table into a FIFO that flow-tag opens only
-# once the lookup table is loaded: a table that cannot be used stops the
-# run before any flow is read. Its options are split at newlines only.
-mkfifo "$tmp/counted" || die "$outdir: cannot create files there"
+# flow-parse writes its table into a FIFO that flow-tag opens once the lookup
+# is loaded: a bad table stops the run before any flow is read. Options are
+# split at newlines; TERM is default in the job, so a kill as it starts is kept.
+mkfifo "$tmp/counted" || die "$outdir: cannot create files there"; trap - TERM
 opts=$strict$nl${measure:+-m$nl$measure}$nl${list:+-F$nl$list}$nl$null$wargs
 if [ -n "$counted" ]; then # the parts summed; a protocol without keyword named once, as in one run
 	(flow-count -s "$counted"/*.totals >"$tmp/totals" &&
@@ -116,7 +116,7 @@ if [ -n "$counted" ]; then # the parts summed; a protocol without keyword named 
 else # shellcheck disable=SC2086
 	(IFS=$nl; set -f; exec flow-parse -c -j "$jobs" $opts -T "$tmp/totals" -- "$@" \
 		<&3 >"$tmp/counted" 2>"$tmp/flows.err") &
-fi; ppid=$!
+fi; ppid=$!; trap 'exit 143' TERM
 if ! flow-tag -l "$lookup" "$tmp/counted" <&3 >"$tmp/tagged.tsv" 2>"$tmp/error.log"; then
 	kill "$ppid" 2>/dev/null; wait "$ppid" 2>/dev/null; ppid=
 	fail "$tmp/error.log" "flow-tag failed on $lookup"

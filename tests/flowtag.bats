@@ -148,6 +148,20 @@ totals() {
 	same_outputs "$EXP/sample" .
 }
 
+@test "flowtag.sh: a lookup table that fails at once never leaves the run waiting on its counting job" {
+	# flow-tag fails before the job that runs flow-parse has started: the
+	# kill must reach the job however early it comes (a run once hung here)
+	cp "$FIX/sample/flow_logs.txt" .
+	printf 'dstport,protocol,label\n25,tcp,x\n' > bad.csv
+	n=100
+	[ -z "${FLOWTAG_BIN:-}" ] || n=10
+	for i in $(seq "$n"); do
+		run -1 --separate-stderr timeout 60 flowtag.sh -q -l bad.csv -o "o$i" flow_logs.txt
+		[[ "$stderr" == *"flow-tag: bad.csv:1: header has no 'tag' column"* ]]
+		[ -z "$(ls -A "o$i")" ]
+	done
+}
+
 @test "flowtag.sh: error.log is truncated at the start of each run" {
 	cp "$FIX/mixed/lookup.csv" "$FIX/mixed/mixed.log" "$FIX/sample/flow_logs.txt" "$FIX/sample/lookup_table.csv" .
 	run -0 flowtag.sh -q -l lookup.csv mixed.log
