@@ -834,6 +834,24 @@ fl_filter_test(const struct fl_fbound *b, const struct fl_rec *r)
 	return 1;
 }
 
+int
+fl_filter_idx(const struct fl_fbound *b, int *idx, int max)
+{
+	size_t i;
+	int j, k = 0;
+
+	for (i = 0; b && i < b->n; i++) {
+		for (j = 0; j < k && idx[j] != b->b[i].idx; j++)
+			;
+		if (j < k)
+			continue;
+		if (k == max)
+			return -1;
+		idx[k++] = b->b[i].idx;
+	}
+	return k;
+}
+
 void
 fl_filter_unbind(struct fl_fbound *b)
 {

@@ -32,6 +32,10 @@ struct fl_fbound *fl_filter_bind(const struct fl_filter *f, const struct fl_fmt 
 int fl_filter_test(const struct fl_fbound *b, const struct fl_rec *r);
 
 void fl_filter_unbind(struct fl_fbound *b);
+/* fl_filter_idx -- the distinct fields (indices in the bound format) the
+ * bound filters read, at most max of them into idx; their count, or -1
+ * when there are more than max */
+int fl_filter_idx(const struct fl_fbound *b, int *idx, int max);
 void fl_filter_free(struct fl_filter *f);
 
 /* fl_filter_fields -- the distinct field names the filters use, in the

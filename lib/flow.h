@@ -140,6 +140,10 @@ int fl_parse_notab(const struct fl_fmt *fmt, const char *s, size_t n, size_t roo
     struct fl_rec *r);
 size_t fl_quick_lines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
     uint32_t *keys, size_t max, size_t *used);
+struct fl_fbound;
+size_t fl_quick_filter(const struct fl_fmt *fmt, const struct fl_fbound *fb, const int *idx,
+    int nidx, const char *s, size_t avail, size_t lim, uint32_t *keys, uint16_t *at,
+    size_t max, size_t *used, size_t *lines);
 
 /* csv.c: RFC 4180 records from a buffer in memory */
 #define FL_CSV_MAXF 256

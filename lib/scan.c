@@ -105,36 +105,55 @@ csvlike(struct fl_unit *u, const struct fl_rec *r, const char *s, size_t n, int 
 	}
 }
 
+/* the -w filters as the fast path takes them: the bound filters and the
+ * fields they read (nidx -1: too many, the fast path is not taken) */
+struct quickw {
+	const struct fl_fbound *fb;
+	int idx[16];
+	int nidx;
+};
+
 /* fastcount -- -c without -f or -m: the plain flow lines ahead in the
  * reader's buffer counted straight from it, a batch at a time, until a
- * line needs the full parser (which then takes it as usual) */
+ * line needs the full parser (which then takes it as usual); with -w
+ * filters (qw->fb), only the lines that pass, the others counted filtered */
 static void
 fastcount(struct fl_rd *r, const struct fl_fmt *fmt, struct fl_unit *u, struct fl_tally *t,
-    uint64_t *first)
+    uint64_t *first, const struct quickw *qw)
 {
 	uint32_t keys[512];
-	size_t k, i, used, lim;
+	uint16_t at[512];
+	size_t k, i, used, lim, lines;
 
 	while (!r->skipping && r->pos < r->end && r->off < r->lim) {
 		if (!(r->tabok && r->tabfrom <= r->pos && r->pos <= r->tabat))
 			fl_rd_tabscan(r, r->buf + r->pos, 0);
 		lim = r->lim - r->off < r->end - r->pos ? (size_t)(r->lim - r->off) : r->end - r->pos;
-		k = fl_quick_lines(fmt, r->buf + r->pos, r->tabat - r->pos, lim, keys, 512, &used);
-		if (k == 0)
+		if (qw->fb)
+			k = fl_quick_filter(fmt, qw->fb, qw->idx, qw->nidx, r->buf + r->pos,
+			    r->tabat - r->pos, lim, keys, at, 512, &used, &lines);
+		else {
+			k = lines = fl_quick_lines(fmt, r->buf + r->pos, r->tabat - r->pos, lim,
+			    keys, 512, &used);
+			for (i = 0; i < k; i++)
+				at[i] = (uint16_t)i;
+		}
+		if (lines == 0)
 			return;
 		if (*first == UINT64_MAX)
 			*first = r->off;
 		u->csv = -1;            /* flows: not a CSV file */
 		for (i = 0; i < k; i++)
 			if (!(u->seen[keys[i] >> 19] >> (keys[i] >> 16 & 7) & 1))
-				checkname(u, keys[i] >> 16, r->lineno + i + 1);
+				checkname(u, keys[i] >> 16, r->lineno + at[i] + 1);
 		fl_tally_keys(t, keys, k);
-		r->lineno += k;
+		r->lineno += lines;
 		r->pos += used;
 		r->off += used;
 		r->lineoff = r->off;
-		u->tot.records += k;
+		u->tot.records += lines;
 		u->tot.flows += k;
+		u->tot.filtered += lines - k;
 	}
 }
 
@@ -215,28 +234,33 @@ passes(const struct fl_fbound *fb, const char *s, size_t n, struct fl_rec *r)
 	return fl_filter_test(fb, r);
 }
 
-/* setformat -- the fields of -f, -m and -w found in a (new) format; with
- * a filter, every field is split (the fast paths take only the key) */
+/* setformat -- the fields of -f, -m and -w found in a (new) format, and
+ * the filters bound to it (the fast path splits the fields they read, the
+ * full parser the whole line) */
 static void
-setformat(struct fl_fmt *fmt, struct fl_fbound **fb, const char **missing)
+setformat(struct fl_fmt *fmt, struct fl_fbound **fb, struct quickw *qw, const char **missing)
 {
 	const char *m = NULL;
 
 	*missing = NULL;
 	fl_fmt_select(fmt, missing);
+	qw->fb = NULL;
+	qw->nidx = 0;
 	if (!fl_eopts->filter)
 		return;
-	fmt->quick = 0;
 	if (*fb)
 		fl_filter_unbind(*fb);
 	if ((*fb = fl_filter_bind(fl_eopts->filter, fmt, &m)) == NULL && !*missing)
 		*missing = m;
+	qw->fb = *fb;
+	qw->nidx = *fb ? fl_filter_idx(*fb, qw->idx, 16) : -1;
 }
 
 int
 fl_scan(struct fl_unit *u, struct fl_worker *w, const struct fl_fmt *start)
 {
 	struct fl_fbound *fb = NULL;
+	struct quickw qw;
 	struct fl_fmt fmt = *start;
 	struct fl_rec *rec = &w->rec;
 	struct fl_rd r;
@@ -271,11 +295,11 @@ fl_scan(struct fl_unit *u, struct fl_worker *w, const struct fl_fmt *start)
 		return 0;
 	} else
 		u->src->fd = -1;        /* the reader's now */
-	setformat(&fmt, &fb, &missing);
-	c = t && fmt.quick && fmt.nsel == 0 && fmt.measure < 0;
+	setformat(&fmt, &fb, &qw, &missing);
+	c = t && fmt.quick && fmt.nsel == 0 && fmt.measure < 0 && qw.nidx >= 0;
 	for (;;) {
 		if (c)
-			fastcount(&r, &fmt, u, t, &first);
+			fastcount(&r, &fmt, u, t, &first, &qw);
 		if ((k = fl_rd_next(&r, &s, &n)) <= 0)
 			break;
 		if (first == UINT64_MAX)
@@ -303,8 +327,8 @@ fl_scan(struct fl_unit *u, struct fl_worker *w, const struct fl_fmt *start)
 				u->fatal = 1;
 				goto out;
 			}
-			setformat(&fmt, &fb, &missing);
-			c = t && fmt.quick && fmt.nsel == 0 && fmt.measure < 0;
+			setformat(&fmt, &fb, &qw, &missing);
+			c = t && fmt.quick && fmt.nsel == 0 && fmt.measure < 0 && qw.nidx >= 0;
 			continue;
 		case FL_FLOW:
 			if (missing)

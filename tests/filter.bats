@@ -364,3 +364,46 @@ bad() {
 	run -2 "$FTEST" -w "$(printf 'action=\001')" /dev/null
 	same_text "ftest: -w 'action=\\x01': '\\x01' is not a value of action (ACCEPT, REJECT)" "$output"
 }
+
+# fast_slow EXPR... -- flow-parse -c -T with these filters on ./log, whose
+# plain lines its fast path takes, equals the same on the same records
+# with two blanks after the first field, which only the full parser takes
+fast_slow() {
+	local e
+	local -a args=()
+	for e; do
+		args+=(-w "$e")
+	done
+	run -0 --separate-stderr flow-parse -c -T fast.tot "${args[@]}" log
+	printf '%s\n%s\n' "$output" "$stderr" > fast.out
+	sed 's/ /  /' log > slow.log
+	run -0 --separate-stderr flow-parse -c -T slow.tot "${args[@]}" slow.log
+	printf '%s\n%s\n' "$output" "${stderr//slow.log/log}" > slow.out
+	same_file slow.out fast.out
+	# the totals but the bytes read (one more a line in slow.log)
+	grep -v '^bytes	' slow.tot > slow.t
+	grep -v '^bytes	' fast.tot > fast.t
+	same_file slow.t fast.t
+	# some pass and some do not
+	grep -q '^flows	[1-9]' fast.tot
+	grep -q '^filtered	[1-9]' fast.tot
+}
+
+@test "filter: flow-parse -c's fast path with filters counts as the full parser, every field" {
+	mklog v2
+	fast_slow action=REJECT
+	fast_slow log-status=ok
+	fast_slow 'dstport<1024' protocol=tcp
+	fast_slow srcaddr=10.0.0.0/8
+	fast_slow 'dstaddr!=10.0.0.0/8'
+	fast_slow 'srcport>=32768'
+	fast_slow 'packets>10' 'bytes<5000'
+	fast_slow 'start>=2024-05-01T03:00:00Z' 'end<2024-05-01T05:00:00Z'
+	fast_slow 'version=2' 'account-id!=123456789012'
+	fast_slow 'interface-id=eni-0A1B'
+	mklog v5
+	fast_slow 'tcp-flags=3' 'az-id=use1-az1'
+	fast_slow 'pkt-srcaddr=2001:db9::/32'
+	fast_slow 'pkt-src-aws-service=S3' 'type=EFA,IPv4'
+	fast_slow 'subnet-id=subnet-1' 'instance-id!=i-01' 'region=us-east-1'
+}
