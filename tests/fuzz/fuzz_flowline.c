@@ -7,12 +7,15 @@
  * record rules), and the invariants a caller relies on are checked:
  * fields inside the line, no blank inside a field, the key in range, the
  * error field in range. fl_field_known is compared with the list on every
- * field of the first line. */
+ * field of the first line. fl_quick_filter takes the lines fl_quick_lines
+ * takes, and keeps those for which fl_filter_test passes on the
+ * reference's split of the line (filter.c has a harness of its own). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flow.h"
+#include "filter.h"
 
 #define CHECK(c) do { if (!(c)) abort(); } while (0)
 
@@ -309,6 +312,59 @@ each(const struct fl_fmt *fmt, const char *s, size_t n)
 	}
 }
 
+/* filters over fields near either end of a record and in its middle */
+static const char *const exprs[] = {
+	"action=REJECT", "srcaddr!=10.0.0.0/8", "dstport<60000", "log-status=ok,nodata",
+	"account-id!=1", "bytes>=3",
+};
+
+/* quickw -- fl_quick_filter over the lines fl_quick_lines took (k of
+ * them, used bytes from s, avail before a tab): the same lines, and the
+ * keys of those that pass by the reference's fields */
+static void
+quickw(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim, size_t k, size_t used)
+{
+	static struct fl_filter *flt;
+	static size_t start[FL_MAXF], len[FL_MAXF];
+	struct fl_fbound *fb;
+	struct fl_rec r;
+	const char *why, *m = NULL;
+	uint32_t keys[8];
+	uint16_t at[8];
+	size_t i, j, u2, lines, k2, pos = 0;
+	int idx[16], nidx, f;
+
+	if (!flt)
+		for (i = 0; i < sizeof(exprs) / sizeof(exprs[0]); i++)
+			CHECK(fl_filter_add(&flt, exprs[i], &why) == 0);
+	if ((fb = fl_filter_bind(flt, fmt, &m)) == NULL) {
+		CHECK(m != NULL);
+		return;
+	}
+	CHECK((nidx = fl_filter_idx(fb, idx, 16)) > 0);
+	k2 = fl_quick_filter(fmt, fb, idx, nidx, s, avail, lim, keys, at, 8, &u2, &lines);
+	CHECK(lines == k && u2 == used && k2 <= k);
+	for (i = 0, j = 0; i < k; i++) {
+		const char *nl = memchr(s + pos, '\n', used - pos);
+		size_t ln = (size_t)(nl - (s + pos));
+		int err = 0;
+		unsigned port = 0, proto = 0;
+		r.nf = fields(s + pos, ln, start, len);
+		for (f = 0; f < r.nf && f < FL_MAXF; f++) {
+			r.f[f] = s + pos + start[f];
+			r.fn[f] = len[f];
+		}
+		CHECK(refkind(fmt, s + pos, ln, r.nf, start, len, &err, &port, &proto) == FL_FLOW);
+		if (fl_filter_test(fb, &r)) {
+			CHECK(j < k2 && at[j] == i && keys[j] == (proto << 16 | port));
+			j++;
+		}
+		pos += ln + 1;
+	}
+	CHECK(j == k2);
+	fl_filter_unbind(fb);
+}
+
 /* batch -- fl_quick_lines over the buffer, as flow-parse -c calls it: each
  * line it takes must be a flow by the reference with the same key, and it
  * must stop before a tab and at a line the fast path cannot decide */
@@ -326,6 +382,7 @@ batch(const struct fl_fmt *fmt, const char *s, size_t n)
 
 		k = fl_quick_lines(fmt, s + pos, avail, n - pos, keys, 8, &used);
 		CHECK(k <= 8 && used <= avail);
+		quickw(fmt, s + pos, avail, n - pos, k, used);
 		for (i = 0; i < k; i++) {
 			int err = 0;
 			unsigned port = 0, proto = 0;
