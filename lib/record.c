@@ -216,13 +216,35 @@ unstamped(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t r
 }
 
 /* faststamped -- fast on the record after a line's timestamp, if it has
- * one: out of quicklines' loop (FL_NOINLINE), which it would slow down */
+ * one (*d its length): out of quicklines' loop (FL_NOINLINE), which it
+ * would slow down */
 static FL_NOINLINE int
-faststamped(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r)
+faststamped(const struct fl_fmt *fmt, const char *s, size_t n, size_t room, struct fl_rec *r,
+    size_t *d)
 {
-	size_t d = stamp(s, n);
+	*d = stamp(s, n);
+	return *d ? fast(fmt, s + *d, n - *d, room - *d, r) : -1;
+}
 
-	return d ? fast(fmt, s + d, n - d, room - d, r) : -1;
+/* takeline -- the line at l (room bytes readable) as the fast path takes
+ * it: its length (without the newline), its key in r, the length of a
+ * timestamp before the record in *d; 0 where the fast path stops (no
+ * newline, an empty line, a CR, a line it cannot decide) */
+static inline size_t
+takeline(const struct fl_fmt *fmt, const char *l, size_t room, struct fl_rec *r, size_t *d)
+{
+	const char *nl = memchr(l, '\n', room);
+	size_t n;
+
+	if (!nl)
+		return 0;
+	n = (size_t)(nl - l);
+	if (n == 0 || l[n - 1] == '\r')
+		return 0;
+	*d = 0;
+	if (fast(fmt, l, n, room, r) != FL_FLOW && faststamped(fmt, l, n, room, r, d) != FL_FLOW)
+		return 0;
+	return n;
 }
 
 /* quicklines -- fl_quick_lines, in its copies (FL_CLONES) */
@@ -231,20 +253,10 @@ quicklines(const struct fl_fmt *fmt, const char *s, size_t avail, size_t lim,
     uint32_t *keys, size_t max, size_t *used)
 {
 	struct fl_rec r;        /* only the key is kept: the rest of its stores go */
-	size_t pos = 0, k = 0;
+	size_t pos = 0, k = 0, n, d;
 
 	if (fmt->quick && littleendian()) {
-		while (k < max && pos < lim) {
-			const char *l = s + pos, *nl = memchr(l, '\n', avail - pos);
-			size_t n;
-			if (!nl)
-				break;
-			n = (size_t)(nl - l);
-			if (n == 0 || l[n - 1] == '\r')
-				break;
-			if (fast(fmt, l, n, avail - pos, &r) != FL_FLOW &&
-			    faststamped(fmt, l, n, avail - pos, &r) != FL_FLOW)
-				break;
+		while (k < max && pos < lim && (n = takeline(fmt, s + pos, avail - pos, &r, &d)) > 0) {
 			keys[k++] = (uint32_t)r.proto << 16 | r.port;
 			pos += n + 1;
 		}
@@ -314,23 +326,14 @@ fl_quick_filter(const struct fl_fmt *fmt, const struct fl_fbound *fb, const int 
     size_t *used, size_t *lines)
 {
 	struct fl_rec r;
-	size_t pos = 0, k = 0, i = 0, d;
+	size_t pos = 0, k = 0, i = 0, n, d;
 	int j;
 
 	if (fmt->quick && littleendian()) {
 		for (; i < max && pos < lim; i++) {
-			const char *l = s + pos, *nl = memchr(l, '\n', avail - pos);
-			size_t n;
-			if (!nl)
+			const char *l = s + pos;
+			if ((n = takeline(fmt, l, avail - pos, &r, &d)) == 0)
 				break;
-			n = (size_t)(nl - l);
-			if (n == 0 || l[n - 1] == '\r')
-				break;
-			d = 0;
-			if (fast(fmt, l, n, avail - pos, &r) != FL_FLOW) {
-				if ((d = stamp(l, n)) == 0 || fast(fmt, l + d, n - d, avail - pos - d, &r) != FL_FLOW)
-					break;
-			}
 			/* where quickshort took the line, its fields are one
 			 * space apart; quick allows runs of blanks: split it all */
 			if (n - d >= 32 && n - d <= 127 && avail - pos - d >= 136) {

@@ -132,12 +132,9 @@ fastcount(struct fl_rd *r, const struct fl_fmt *fmt, struct fl_unit *u, struct f
 		if (qw->fb)
 			k = fl_quick_filter(fmt, qw->fb, qw->idx, qw->nidx, r->buf + r->pos,
 			    r->tabat - r->pos, lim, keys, at, 512, &used, &lines);
-		else {
+		else
 			k = lines = fl_quick_lines(fmt, r->buf + r->pos, r->tabat - r->pos, lim,
 			    keys, 512, &used);
-			for (i = 0; i < k; i++)
-				at[i] = (uint16_t)i;
-		}
 		if (lines == 0)
 			return;
 		if (*first == UINT64_MAX)
@@ -145,7 +142,7 @@ fastcount(struct fl_rd *r, const struct fl_fmt *fmt, struct fl_unit *u, struct f
 		u->csv = -1;            /* flows: not a CSV file */
 		for (i = 0; i < k; i++)
 			if (!(u->seen[keys[i] >> 19] >> (keys[i] >> 16 & 7) & 1))
-				checkname(u, keys[i] >> 16, r->lineno + at[i] + 1);
+				checkname(u, keys[i] >> 16, r->lineno + (qw->fb ? at[i] : i) + 1);
 		fl_tally_keys(t, keys, k);
 		r->lineno += lines;
 		r->pos += used;
