@@ -78,8 +78,6 @@ while [ $# -gt 0 ]; do
 done
 [ -z "$counted" ] || { [ "$#$list" = 0 ] || usage_error "--counted DIR takes no logs"; set -- "$counted"/*.tsv; }
 [ $# -gt 0 ] || [ -n "$list" ] || set -- flow_logs.txt
-[ -n "$jobs" ] || jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null)
-case $jobs in ''|0*|*[!0-9]*) jobs=1 ;; esac
 [ -z "$mset" ] || case $measure in bytes|packets) ;; *) usage_error "-m: '$measure' is not bytes or packets" ;; esac
 # shellcheck disable=SC2086 # the -w expressions are checked before anything is read
 [ -z "$wargs" ] || e=$(IFS=$nl; set -f; flow-parse $wargs </dev/null 2>&1 >/dev/null) || { e=${e#flow-parse: }; usage_error "${e%%"$nl"*}"; }
@@ -112,28 +110,31 @@ opts=$strict$nl${measure:+-m$nl$measure}$nl${list:+-F$nl$list}$nl$null$wargs
 if [ -n "$counted" ]; then # the parts summed; a protocol without keyword named once, as in one run
 	(flow-count -s "$counted"/*.totals >"$tmp/totals" &&
 		awk '!(match($0, /: warning: protocol [0-9]+ has no IANA keyword, named .*$/) && w[substr($0, RSTART)]++)' \
-		"$counted"/*.err >&2 && exec flow-count -s -- "$@") >"$tmp/counted" 2>"$tmp/flows.err" &
-else # shellcheck disable=SC2086
-	(IFS=$nl; set -f; exec flow-parse -c -j "$jobs" $opts -T "$tmp/totals" -- "$@" \
-		<&3 >"$tmp/counted" 2>"$tmp/flows.err") &
+		"$counted"/*.err >&2 && exec flow-count -s -- "$@") >"$tmp/counted" 2>"$tmp/error.log" &
+else # shellcheck disable=SC2086 # -j 0: one worker per online CPU
+	(IFS=$nl; set -f; exec flow-parse -c -j "${jobs:-0}" $opts -T "$tmp/totals" -- "$@" \
+		<&3 >"$tmp/counted" 2>"$tmp/error.log") &
 fi; ppid=$!; trap 'exit 143' TERM
-if ! flow-tag -l "$lookup" "$tmp/counted" <&3 >"$tmp/tagged.tsv" 2>"$tmp/error.log"; then
+if ! flow-tag -l "$lookup" "$tmp/counted" <&3 >"$tmp/tagged.tsv" 2>"$tmp/lookup.err"; then
 	kill "$ppid" 2>/dev/null; wait "$ppid" 2>/dev/null; ppid=
-	fail "$tmp/error.log" "flow-tag failed on $lookup"
+	fail "$tmp/lookup.err" "flow-tag failed on $lookup"
 fi
-wait "$ppid" || { ppid=; fail "$tmp/flows.err" "flow-parse failed"; }; ppid=
-skipped=$(grep -vc '^flow-tag: .*: warning: ' "$tmp/error.log")
-cat "$tmp/flows.err" >>"$tmp/error.log" || die "$outdir: write error"
+wait "$ppid" || { ppid=; fail "$tmp/error.log" "flow-parse failed"; }; ppid=
+skipped=0 # error.log: the lookup's messages (seldom any), then the flows'
+[ ! -s "$tmp/lookup.err" ] || { skipped=$(grep -vc '^flow-tag: .*: warning: ' "$tmp/lookup.err")
+	{ cat "$tmp/error.log" >>"$tmp/lookup.err" && mv -f "$tmp/lookup.err" "$tmp/error.log"; } || die "$outdir: write error"; }
 
 case $measure in bytes) unit=Bytes ;; packets) unit=Packets ;; *) unit=Count ;; esac
-# first N rows (-n) of a TSV table, as CSV: keys never hold , or "
-csv() { echo "Port,Protocol,$unit"; if [ -n "$top" ]; then head -n "$top" | tr '\t' ,; else tr '\t' ,; fi; }
-# the three tables at once, each checked
-cut -f 1-3 "$tmp/tagged.tsv" | csv >"$tmp/port_protocol_counts.csv" & j1=$!
-flow-untagged "$tmp/tagged.tsv" | csv >"$tmp/untagged_flows.csv" & j2=$!
+# the three tables at once, each checked; the first N rows with -n
+hdr="Port,Protocol,$unit"
+{ echo "$hdr"; exec flow-count -C -s -f 1,2,3 ${top:+-n "$top"} "$tmp/tagged.tsv"; } \
+	>"$tmp/port_protocol_counts.csv" & j1=$!
+{ echo "$hdr"; if [ -z "$top" ]; then exec flow-untagged -C "$tmp/tagged.tsv"; fi
+	flow-untagged -C "$tmp/tagged.tsv" | head -n "$top"; } >"$tmp/untagged_flows.csv" & j2=$!
 # the counts summed per tag (an Untagged row always), and in all: exact sums
 # shellcheck disable=SC2015 # die when any of them fails
-printf '\t\t0\tUntagged\n' | flow-count -s -f 4,3 - "$tmp/tagged.tsv" >"$tmp/tags.tsv" &&
+printf '\t\t0\tUntagged\n' >"$tmp/zero.tsv" &&
+	flow-count -s -f 4,3 "$tmp/zero.tsv" "$tmp/tagged.tsv" >"$tmp/tags.tsv" &&
 	awk -F '\t' -v unit="$unit" -v tt="$tmp/tt.tsv" '
 	function q(s) { if (s ~ /[",]/) { gsub(/"/, "\"\"", s); s = "\"" s "\"" }; return s }
 	BEGIN { print "Tag," unit }
@@ -161,9 +162,8 @@ EOF
 # replace all five or none: look before renaming anything; each rename
 # leaves a reader the old file or the new one, never none
 outs="output.csv tag_counts.csv port_protocol_counts.csv untagged_flows.csv error.log"
-for f in $outs; do [ -d "$outdir/$f" ] && die "$outdir/$f: Is a directory"; done
-# shellcheck disable=SC2086 # five plain names
-(cd "$tmp" && mv -f $outs .. 2>/dev/null) || die "$outdir: cannot write the outputs"
+set --; for f in $outs; do [ -d "$outdir/$f" ] && die "$outdir/$f: Is a directory"; set -- "$@" "$tmp/$f"; done
+mv -f -- "$@" "$outdir/" 2>/dev/null || die "$outdir: cannot write the outputs"
 
 [ "$skipped" -eq 0 ] || printf '%s: %s lookup rows skipped, see %s/error.log\n' "$prog" "$skipped" "$outdir" >&2
 [ $((malformed * 2)) -le "$records" ] ||
@@ -192,9 +192,9 @@ if [ "$quiet" = 0 ]; then
 	}' "$tmp/tags.tsv"
 fi
 
-# the timing line
-now
-awk -v p="$prog" -v f="$flows" -v m="$malformed" -v n="$nodata" -v ns="$((ns - t0))" -v b="$bytes" \
-	'BEGIN { if (ns <= 0) ns = 1; printf "%s: %s flows (%s malformed, %s nodata) in %.2f s, %.1f MB/s\n",
-		p, f, m, n, ns / 1e9, b * 1000 / ns }' >&2
+# the timing line: hundredths of a second, tenths of MB/s (bytes per 10 us)
+now; ns=$((ns - t0)); cs=$(((ns + 5000000) / 10000000)); us10=$((ns / 10000)); [ "$us10" -gt 0 ] || us10=1
+r=$(((bytes + us10 / 2) / us10))
+printf '%s: %s flows (%s malformed, %s nodata) in %d.%02d s, %d.%d MB/s\n' "$prog" "$flows" "$malformed" \
+	"$nodata" $((cs / 100)) $((cs % 100)) $((r / 10)) $((r % 10)) >&2
 exit 0

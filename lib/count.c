@@ -151,6 +151,15 @@ reckey(uint32_t ref, size_t *n)
 	return (const char *)r + FL_MAPHDR;
 }
 
+/* csvrows -- rows as CSV (fl_rows_csv) */
+static int csvrows;
+
+void
+fl_rows_csv(int on)
+{
+	csvrows = on;
+}
+
 /* put -- one row; the count's text is kept while the count repeats */
 static void
 put(uint32_t ref)
@@ -164,7 +173,7 @@ put(uint32_t ref)
 	char row[64];
 
 	if (v != last || cn == 0) {
-		cbuf[0] = '\t';
+		cbuf[0] = csvrows ? ',' : '\t';
 		cn = (size_t)(fl_utoa(cbuf + 1, v) - cbuf);
 		cbuf[cn++] = '\n';
 		last = v;
@@ -174,6 +183,9 @@ put(uint32_t ref)
 		unsigned port = (ref - dbase) & 0xffff, proto = (ref - dbase) >> 16;
 		memcpy(row, &dt->ptxt[port], 8);
 		n = dt->plen[port];
+		/* a port and a protocol's name need no quotes */
+		if (csvrows)
+			row[n - 1] = ',';
 		memcpy(row + n, dt->ntxt[proto], 16);
 		n += dt->nlen[proto];
 		memcpy(row + n, cbuf, sizeof(cbuf));
@@ -181,7 +193,10 @@ put(uint32_t ref)
 		return;
 	}
 	k = reckey(ref, &n);
-	fl_put(k, n);
+	if (csvrows)
+		fl_csv_putfields(k, n);
+	else
+		fl_put(k, n);
 	fl_put(cbuf, cn);
 }
 

@@ -147,3 +147,19 @@ fl_csv_putfield(const char *s, size_t n)
 	fl_put(s, n);
 	fl_putc('"');
 }
+
+/* fl_csv_putfields -- the TAB-separated fields of s as CSV fields: commas
+ * between them, each quoted if it holds , or " (no line end) */
+void
+fl_csv_putfields(const char *s, size_t n)
+{
+	const char *t;
+
+	while ((t = memchr(s, '\t', n)) != NULL) {
+		fl_csv_putfield(s, (size_t)(t - s));
+		fl_putc(',');
+		n -= (size_t)(t - s) + 1;
+		s = t + 1;
+	}
+	fl_csv_putfield(s, n);
+}

@@ -159,6 +159,8 @@ struct fl_csv {
 void fl_csv_init(struct fl_csv *c, char *buf, size_t n);
 int fl_csv_next(struct fl_csv *c);
 void fl_csv_putfield(const char *s, size_t n);
+/* fl_csv_putfields -- TAB-separated fields as CSV fields, each quoted if it must be */
+void fl_csv_putfields(const char *s, size_t n);
 
 /* lookup.c: the dstport,protocol -> tag table, with ranges and wildcards */
 struct fl_lookup {

@@ -35,6 +35,10 @@ int fl_tally_merge(struct fl_tally *dst, struct fl_tally *src);
  * the tally is empty after */
 void fl_tally_print(struct fl_tally *t, uint64_t limit);
 
+/* fl_rows_csv -- on: every table printed after is CSV, "key,count\n", the
+ * key's fields comma-separated, a field holding , or " quoted (RFC 4180) */
+void fl_rows_csv(int on);
+
 /* count.c, for tally.c: the printer of fl_map_print, given besides the
  * map's records up to nd rows of keys protocol << 16 | port, which it
  * names as flow-parse does. next gives the rows in order, each a direct

@@ -418,8 +418,8 @@ manykeys() {
 
 @test "flow-count --help and --version: usage with one line per option, exit 0; an unknown long option is a usage error" {
 	run -0 --separate-stderr flow-count --help
-	[[ "${lines[0]}" == "usage: flow-count [-s] [-f FIELDS] [-n N] [file ...]" ]]
-	[[ "$output" == *"-s "*"-f FIELDS"*"-n N"*"--version"* ]]
+	[[ "${lines[0]}" == "usage: flow-count [-Cs] [-f FIELDS] [-n N] [file ...]" ]]
+	[[ "$output" == *"-C, --csv"*"-s "*"-f FIELDS"*"-n N"*"--version"* ]]
 	[ -z "$stderr" ]
 	run -0 flow-count -h
 	[[ "${lines[0]}" == "usage: flow-count "* ]]
@@ -428,4 +428,27 @@ manykeys() {
 	run -2 --separate-stderr flow-count --nosuch
 	same_text "flow-count: unknown option '--nosuch'" "${stderr_lines[0]}"
 	[ -z "$output" ]
+}
+
+@test "flow-count -C/--csv: the same rows in the same order, comma-separated, a field with , or \" quoted" {
+	# direct port/protocol rows, rows of the map, and fields that need quotes
+	printf '80\ttcp\t3\n443\ttcp\t5\na,b\tx"y\t4\nplain\t"\t4\n80\ttcp\t2\n' > in.tsv
+	run -0 --separate-stderr flow-count -C -s in.tsv
+	same_text '80,tcp,5
+443,tcp,5
+"a,b","x""y",4
+plain,"""",4' "$output"
+	[ -z "$stderr" ]
+	# --csv is -C; without quotes needed, it is the TSV with commas
+	make_big_log big.log 3000
+	flow-parse -c big.log > counted 2> /dev/null
+	[ "$(wc -l < counted)" -gt 100 ]
+	tr '\t' , < counted > want
+	flow-count -s --csv counted > got
+	same_file want got
+	# as flowtag.sh takes the port/protocol table from flow-tag's output
+	sed 's/$/\tweb/' counted > tagged
+	flow-count -s -C -n 7 -f 1,2,3 tagged > got
+	head -n 7 want > want7
+	same_file want7 got
 }

@@ -103,3 +103,16 @@ load test_helper
 	run -1 bash -c 'flow-untagged "$1" > /dev/full' _ "$EXP/tag/sample.tagged"
 	same_text 'flow-untagged: write error: No space left on device' "$output"
 }
+
+@test "flow-untagged -C/--csv: the untagged records comma-separated, a field with , or \" quoted" {
+	printf '80\ttcp\t3\tUntagged\n443\ttcp\t5\tweb\na,b\tx"y\t4\tUntagged\n' > in.tsv
+	run -0 --separate-stderr flow-untagged --csv in.tsv
+	same_text '80,tcp,3
+"a,b","x""y",4' "$output"
+	[ -z "$stderr" ]
+	run -0 --separate-stderr flow-untagged -C - < in.tsv
+	same_text '80,tcp,3
+"a,b","x""y",4' "$output"
+	run -0 flow-untagged -h
+	[[ "$output" == *"-C, --csv"* ]]
+}

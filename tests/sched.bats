@@ -122,11 +122,17 @@ same_run() {
 	done
 }
 
-@test "flow-parse -j: a bad N is a usage error" {
-	run -2 --separate-stderr flow-parse -j 0 /dev/null
-	[ "${stderr_lines[0]}" = "flow-parse: -j: '0' is not a number 1..1024" ]
+@test "flow-parse -j: a bad N is a usage error; 0 is one per online CPU" {
 	run -2 --separate-stderr flow-parse -j x /dev/null
-	[ "${stderr_lines[0]}" = "flow-parse: -j: 'x' is not a number 1..1024" ]
+	[ "${stderr_lines[0]}" = "flow-parse: -j: 'x' is not a number 0..1024" ]
+	run -2 --separate-stderr flow-parse -j -1 /dev/null
+	[ "${stderr_lines[0]}" = "flow-parse: -j: '-1' is not a number 0..1024" ]
 	run -2 --separate-stderr flow-parse -j 1025 /dev/null
 	[[ "${stderr_lines[1]}" == "usage: flow-parse "* ]]
+	make_big_log big.log 3000
+	flow-parse -c -T want.t big.log big.log > want 2> want.err
+	flow-parse -c -j 0 -T got.t big.log big.log > got 2> got.err
+	same_file want got
+	same_file want.err got.err
+	same_file want.t got.t
 }

@@ -27,7 +27,9 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: flow-count [-s] [-f FIELDS] [-n N] [file ...]\n"
+	    "usage: flow-count [-Cs] [-f FIELDS] [-n N] [file ...]\n"
+	    "  -C, --csv  write CSV: fields and count comma-separated, a field\n"
+	    "             holding , or \" quoted (RFC 4180)\n"
 	    "  -s         sum: the last field of each line is a count, added per\n"
 	    "             rest of the line (merges counted tables)\n"
 	    "  -f FIELDS  only these tab-separated fields, e.g. 4,3 (at most 64)\n"
@@ -128,6 +130,8 @@ add(const char *name, uint64_t lineno, const char *s, size_t n)
 		fl_die(1, "%s:%llu: count overflows 64 bits", name, (unsigned long long)lineno);
 }
 
+static const char *const longopts[][2] = { { "--csv", "-C" }, { NULL, NULL } };
+
 int
 main(int argc, char *argv[])
 {
@@ -136,9 +140,10 @@ main(int argc, char *argv[])
 
 	fl_setprog(argv[0]);
 	signal(SIGPIPE, SIG_DFL);
-	fl_longopts(argc, argv, usage, NULL);
-	while ((c = getopt(argc, argv, "hsf:n:")) != -1) {
+	fl_longopts(argc, argv, usage, longopts);
+	while ((c = getopt(argc, argv, "Chsf:n:")) != -1) {
 		switch (c) {
+		case 'C': fl_rows_csv(1); break;
 		case 'h': usage(0); break;
 		case 's': summing = 1; break;
 		case 'f': parsesel(optarg); break;

@@ -18,7 +18,7 @@ usage(int status)
 	    "                  [--files-from LIST [--null]] [file | dir ...]\n"
 	    "  -c         count the flows per key (as flow-parse | flow-count)\n"
 	    "  -f FIELDS  print these fields (AWS names, comma-separated)\n"
-	    "  -j N       N workers (default 1)\n"
+	    "  -j N       N workers (default 1; 0: one per online CPU)\n"
 	    "  -m FIELD   with -c: sum FIELD (bytes, packets) instead of counting\n"
 	    "  -S, --strict  the first malformed line is fatal (exit 1)\n"
 	    "  -T FILE    write the totals (records, flows, ...) to FILE\n"
@@ -95,9 +95,13 @@ main(int argc, char *argv[])
 		case 'S': o.strict = 1; break;
 		case 'f': parsefields(&o, optarg); break;
 		case 'j':
-			if (fl_udec(optarg, strlen(optarg), 1024, &jobs) < 0 || jobs == 0) {
-				fl_warn("-j: '%s' is not a number 1..1024", optarg);
+			if (fl_udec(optarg, strlen(optarg), 1024, &jobs) < 0) {
+				fl_warn("-j: '%s' is not a number 0..1024", optarg);
 				usage(2);
+			}
+			if (jobs == 0) {
+				long n = sysconf(_SC_NPROCESSORS_ONLN);
+				jobs = n < 1 ? 1 : n > 1024 ? 1024 : (uint64_t)n;
 			}
 			o.jobs = (int)jobs;
 			break;

@@ -10,11 +10,16 @@
 
 #define MAXLINE (64 * 1024 * 1024)
 
+static int csv;                 /* -C */
+static const char *const longopts[][2] = { { "--csv", "-C" }, { NULL, NULL } };
+
 static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: flow-untagged [file ...]\n"
+	    "usage: flow-untagged [-C] [file ...]\n"
+	    "  -C, --csv      write CSV: fields comma-separated, a field holding\n"
+	    "                 , or \" quoted (RFC 4180)\n"
 	    "  -h, --help     this help;  --version  the version\n");
 	exit(status);
 }
@@ -28,7 +33,10 @@ untagged(const char *name, uint64_t lineno, const char *s, size_t n)
 		return;
 	}
 	if (n >= 9 && memcmp(s + n - 9, "\tUntagged", 9) == 0) {
-		fl_put(s, n - 9);
+		if (csv)
+			fl_csv_putfields(s, n - 9);
+		else
+			fl_put(s, n - 9);
 		fl_putc('\n');
 	}
 }
@@ -40,9 +48,10 @@ main(int argc, char *argv[])
 
 	fl_setprog(argv[0]);
 	signal(SIGPIPE, SIG_DFL);
-	fl_longopts(argc, argv, usage, NULL);
-	while ((c = getopt(argc, argv, "h")) != -1) {
+	fl_longopts(argc, argv, usage, longopts);
+	while ((c = getopt(argc, argv, "Ch")) != -1) {
 		switch (c) {
+		case 'C': csv = 1; break;
 		case 'h': usage(0); break;
 		default: usage(2);
 		}
