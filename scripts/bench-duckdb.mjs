@@ -2,12 +2,13 @@
 // scripts/bench.sh times against flowtag.sh. Bench only: never a dependency
 // of the programs or of make check.
 //
-//   node scripts/bench-duckdb.mjs -d MODDIR -l LOOKUP -o OUTDIR [-H] [-t N]
-//        INPUT...
+//   node scripts/bench-duckdb.mjs -d MODDIR -p PROTOS -l LOOKUP -o OUTDIR [-H]
+//        [-t N] INPUT...
 //   node scripts/bench-duckdb.mjs -d MODDIR -P PARQUET [-H] [-t N] INPUT...
 //
 // MODDIR is where `npm install --prefix MODDIR @duckdb/node-api` put its
-// node_modules. Each INPUT is a file or a glob (DuckDB expands it); .gz
+// node_modules. PROTOS holds the 256 protocol names flowtag prints, one a
+// line (number 0 first). Each INPUT is a file or a glob (DuckDB expands it); .gz
 // files are decompressed by DuckDB; inputs ending in .parquet are read as
 // Parquet (AWS column names). -H: every text file starts with the AWS
 // header line (version account-id ... log-status). -t: threads (default 2).
@@ -32,14 +33,14 @@
 // Not done (the bench's lookup tables have none): port ranges N-M and *;
 // error.log and the malformed/nodata counts; -m bytes|packets.
 import { createRequire } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const prog = 'bench-duckdb';
 
 function usage(code) {
 	const out = code ? process.stderr : process.stdout;
-	out.write('usage: node scripts/bench-duckdb.mjs -d MODDIR -l LOOKUP -o OUTDIR [-H] [-t N] INPUT...\n'
+	out.write('usage: node scripts/bench-duckdb.mjs -d MODDIR -p PROTOS -l LOOKUP -o OUTDIR [-H] [-t N] INPUT...\n'
 	    + '       node scripts/bench-duckdb.mjs -d MODDIR -P PARQUET [-H] [-t N] INPUT...\n');
 	process.exit(code);
 }
@@ -49,7 +50,7 @@ function die(msg) {
 	process.exit(1);
 }
 
-let moddir = '', lookup = '', outdir = '', parquet = '', header = false, threads = 2;
+let moddir = '', protos = '', lookup = '', outdir = '', parquet = '', header = false, threads = 2;
 const inputs = [];
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
@@ -65,6 +66,8 @@ for (let i = 0; i < argv.length; i++) {
 		moddir = val();
 	else if (a === '-l')
 		lookup = val();
+	else if (a === '-p')
+		protos = val();
 	else if (a === '-o')
 		outdir = val();
 	else if (a === '-P')
@@ -82,7 +85,7 @@ for (let i = 0; i < argv.length; i++) {
 	else
 		inputs.push(a);
 }
-if (!moddir || inputs.length === 0 || (parquet ? lookup || outdir : !lookup || !outdir))
+if (!moddir || inputs.length === 0 || (parquet ? lookup || outdir || protos : !lookup || !outdir || !protos))
 	usage(2);
 
 let duckdb;
@@ -92,33 +95,21 @@ try {
 	die(`cannot load @duckdb/node-api from ${moddir}: ${e.message.split("\n")[0]}`);
 }
 
-// IANA keywords as lib/proto.c has them (84 has two: ttp, iptm)
-const kw = [
-	'hopopt', 'icmp', 'igmp', 'ggp', 'ipv4', 'st', 'tcp', 'cbt',
-	'egp', 'igp', 'bbn-rcc-mon', 'nvp-ii', 'pup', 'argus', 'emcon', 'xnet',
-	'chaos', 'udp', 'mux', 'dcn-meas', 'hmp', 'prm', 'xns-idp', 'trunk-1',
-	'trunk-2', 'leaf-1', 'leaf-2', 'rdp', 'irtp', 'iso-tp4', 'netblt', 'mfe-nsp',
-	'merit-inp', 'dccp', '3pc', 'idpr', 'xtp', 'ddp', 'idpr-cmtp', 'tp++',
-	'il', 'ipv6', 'sdrp', 'ipv6-route', 'ipv6-frag', 'idrp', 'rsvp', 'gre',
-	'dsr', 'bna', 'esp', 'ah', 'i-nlsp', 'swipe', 'narp', 'min-ipv4',
-	'tlsp', 'skip', 'ipv6-icmp', 'ipv6-nonxt', 'ipv6-opts', null, 'cftp', null,
-	'sat-expak', 'kryptolan', 'rvd', 'ippc', null, 'sat-mon', 'visa', 'ipcv',
-	'cpnx', 'cphb', 'wsn', 'pvp', 'br-sat-mon', 'sun-nd', 'wb-mon', 'wb-expak',
-	'iso-ip', 'vmtp', 'secure-vmtp', 'vines', 'ttp', 'nsfnet-igp', 'dgp', 'tcf',
-	'eigrp', 'ospfigp', 'sprite-rpc', 'larp', 'mtp', 'ax.25', 'ipip', 'micp',
-	'scc-sp', 'etherip', 'encap', null, 'gmtp', 'ifmp', 'pnni', 'pim',
-	'aris', 'scps', 'qnx', 'a/n', 'ipcomp', 'snp', 'compaq-peer', 'ipx-in-ip',
-	'vrrp', 'pgm', null, 'l2tp', 'ddx', 'iatp', 'stp', 'srp',
-	'uti', 'smp', 'sm', 'ptp', 'isis-over-ipv4', 'fire', 'crtp', 'crudp',
-	'sscopmce', 'iplt', 'sps', 'pipe', 'sctp', 'fc', 'rsvp-e2e-ignore', 'mobility-header',
-	'udplite', 'mpls-in-ip', 'manet', 'hip', 'shim6', 'wesp', 'rohc', 'ethernet',
-	'aggfrag', 'nsh', 'homa',
-];
-// (num, name, keyword?, the name flowtag prints?) for every number 0..255
-const names = [];
-for (let n = 0; n < 256; n++)
-	names.push(`(${n}, '${kw[n] ?? String(n)}', ${kw[n] ? 'true' : 'false'}, true)`);
-names.push("(84, 'iptm', true, false)");
+// the protocol names as flowtag prints them, line N+1 for number N (-p:
+// bench.sh has flow-parse print them): (num, name, keyword?, printed?).
+// The second keyword of 84 (iptm) is not known here: the bench's lookup
+// tables name protocols as flow-parse prints them.
+let pnames = [];
+if (protos) {
+	try {
+		pnames = readFileSync(protos, 'utf8').split('\n').slice(0, 256);
+	} catch (e) {
+		die(`${protos}: ${e.message}`);
+	}
+	if (pnames.length !== 256 || pnames.some((n) => !/^[a-z0-9][a-z0-9.+\/-]*$/.test(n)))
+		die(`${protos}: not 256 protocol names, one a line`);
+}
+const names = pnames.map((n, i) => `(${i}, '${n}', ${/^[0-9]+$/.test(n) ? 'false' : 'true'}, true)`);
 
 const q = (s) => `'${s.replace(/'/g, "''")}'`;
 const out = (f) => q(join(outdir, f));

@@ -344,7 +344,11 @@ if [ "$extra" = 0 ]; then
 		duckver=$(sed -n 's/^ *"version": *"\(.*\)",*$/\1/p' \
 			"$ddir/node_modules/@duckdb/node-api/package.json" | head -n 1)
 		head -n 100 "$log" >"$tmp/duck.log"
-		if node "$root/scripts/bench-duckdb.mjs" -d "$ddir" -l "$lk" -o "$tmp/duckout" \
+		# the protocol names as flow-parse prints them, 0..255, for the query
+		awk 'BEGIN { for (p = 0; p < 256; p++)
+			printf "2 1 eni-0 10.0.0.1 10.0.0.2 1 1 %d 1 1 1 1 ACCEPT OK\n", p }' |
+			flow-parse 2>/dev/null | cut -f 2 >"$tmp/protos.txt"
+		if node "$root/scripts/bench-duckdb.mjs" -d "$ddir" -p "$tmp/protos.txt" -l "$lk" -o "$tmp/duckout" \
 			"$tmp/duck.log" >"$tmp/duck.err" 2>&1; then
 			duck=1
 		else
@@ -353,7 +357,7 @@ if [ "$extra" = 0 ]; then
 	fi
 	[ -n "$duck" ] || note "DuckDB skipped: $why"
 fi
-ddb="exec node '$root/scripts/bench-duckdb.mjs' -d '$ddir' -l '$lk'"
+ddb="exec node '$root/scripts/bench-duckdb.mjs' -d '$ddir' -p '$tmp/protos.txt' -l '$lk'"
 
 # flows.log as GZIP Parquet, written by DuckDB; and whether flow-parse reads
 # Parquet: a small file must count as its text does
