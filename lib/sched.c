@@ -37,6 +37,11 @@
 #define HOLDMAX (4u << 20)       /* bytes a unit holds back before it waits */
 #define AHEAD 4096               /* units handed out past the first uncommitted */
 #define HELDMAX (64u << 20)      /* bytes held by the units done, not yet committed */
+/* SPAWNAT -- worker k (from 1) starts once this many bytes times k are
+ * handed out (a gzip or Parquet file weighs 4 times its size, standard
+ * input and pipes this much): small inputs are read by one worker, which
+ * is faster than starting others (their tables, their memory) */
+#define SPAWNAT (2u << 20)
 
 const struct fl_opts *fl_eopts;
 struct fl_fmt fl_ebase;
@@ -54,6 +59,12 @@ static int curk, curgroups;              /* Parquet: the next row group, how man
 /* FLOW_PARSE_CHUNK (for tests) sets both, to see ranges and waits on small input */
 static uint64_t splitmin = SPLITMIN;
 static size_t holdmax = HOLDMAX;
+/* FLOW_PARSE_SPAWN (for tests): SPAWNAT; 0 starts every worker at once */
+static uint64_t spawnat = SPAWNAT;
+static uint64_t handed;                  /* the weight of the inputs opened */
+static struct fl_worker *workers;
+static pthread_t *tids;
+static int started;                      /* workers running or done */
 static struct fl_totals total;
 static unsigned char gseen[32];          /* protocols named in a message */
 
@@ -435,8 +446,10 @@ openunit(const char *name)
 
 	u = newunit(s);
 	u->first = 1;
-	if (strcmp(name, "-") == 0)
-		return u;               /* fd 0 */
+	if (strcmp(name, "-") == 0) {
+		handed += spawnat;      /* fd 0: its size is not known */
+		return u;
+	}
 	if ((s->fd = open(name, O_RDONLY)) < 0 || fstat(s->fd, &st) < 0) {
 		e = errno;
 		fl_umsg(u, FL_MFILE, 0, "%s", strerror(e));
@@ -448,10 +461,20 @@ openunit(const char *name)
 		u->fatal = 1;           /* nothing to read: its message goes out in turn */
 		return u;
 	}
-	if (S_ISREG(st.st_mode) && pread(s->fd, magic, 4, 0) == 4 && memcmp(magic, "PAR1", 4) == 0)
+	if (!S_ISREG(st.st_mode)) {
+		handed += spawnat;
+		return u;
+	}
+	if (pread(s->fd, magic, 4, 0) == 4 && memcmp(magic, "PAR1", 4) == 0) {
+		handed += 4 * (uint64_t)st.st_size;
 		return pqunit(u, s, (uint64_t)st.st_size);
-	if (fl_eopts->jobs < 2 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < splitmin ||
-	    (pread(s->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b))
+	}
+	if (pread(s->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+		handed += 4 * (uint64_t)st.st_size;
+		return u;
+	}
+	handed += (uint64_t)st.st_size;
+	if (fl_eopts->jobs < 2 || (uint64_t)st.st_size < splitmin)
 		return u;
 	/* a large plain file: ranges of a quarter of a worker's share, the
 	 * first one now, the others as workers ask */
@@ -514,6 +537,33 @@ next(void)
 	return openunit(name);
 }
 
+static void *work(void *arg);
+
+/* setup -- worker i's scratch line and tally */
+static void
+setup(int i)
+{
+	workers[i].scratch = emalloc(FL_MAXLINE + 64 * FL_MAXSEL);
+	if (fl_eopts->tally)
+		workers[i].tally = fl_tally_new();
+}
+
+/* spawn -- with the lock held: the workers the inputs opened so far call for */
+static void
+spawn(void)
+{
+	int err;
+
+	while (started < fl_eopts->jobs && handed >= (uint64_t)started * spawnat) {
+		setup(started);
+		if ((err = pthread_create(&tids[started], NULL, work, &workers[started])) != 0) {
+			errno = err;
+			fl_die(1, "cannot start a worker:");
+		}
+		started++;
+	}
+}
+
 static void *
 work(void *arg)
 {
@@ -526,6 +576,7 @@ work(void *arg)
 			pthread_cond_wait(&turn, &lock);
 		if ((u = next()) == NULL)
 			break;
+		spawn();
 		startfmt(u, &u->startfmt);
 		if (u == head && !u->fatal) {
 			u->base = u->ranged ? u->src->lines : 0;
@@ -547,11 +598,12 @@ void
 fl_run(const struct fl_opts *o, char *const *names, struct fl_totals *tot)
 {
 	static char *const stdinonly[] = { "-", NULL };
-	struct fl_worker *w = ecalloc((size_t)o->jobs, sizeof(*w));
-	pthread_t *tid = ecalloc((size_t)o->jobs, sizeof(*tid));
-	const char *chunk = getenv("FLOW_PARSE_CHUNK");
+	struct fl_worker *w = workers = ecalloc((size_t)o->jobs, sizeof(*w));
+	pthread_t *tid = tids = ecalloc((size_t)o->jobs, sizeof(*tid));
+	const char *chunk = getenv("FLOW_PARSE_CHUNK"), *sp = getenv("FLOW_PARSE_SPAWN");
+	int nw;
 	uint64_t v;
-	int i, err;
+	int i;
 	size_t n;
 
 	fl_eopts = o;
@@ -559,26 +611,24 @@ fl_run(const struct fl_opts *o, char *const *names, struct fl_totals *tot)
 		splitmin = v;
 		holdmax = v < HOLDMAX ? (size_t)v : HOLDMAX;
 	}
+	if (sp && fl_udec(sp, strlen(sp), UINT64_MAX / 4096, &v) == 0)
+		spawnat = v;
 	fl_ebase.nsel = o->nsel;
 	for (i = 0; i < o->nsel; i++)
 		fl_ebase.selname[i] = o->selname[i];
 	fl_ebase.measname = o->measname;
 	inputs = fl_inputs_new(names[0] || o->filesfrom ? names : stdinonly, o->filesfrom, o->nul);
 	fl_proto_name(0, &n);       /* its tables made before the threads share them */
-	for (i = 0; i < o->jobs; i++) {
-		w[i].scratch = emalloc(FL_MAXLINE + 64 * FL_MAXSEL);
-		if (o->tally)
-			w[i].tally = fl_tally_new();
-	}
-	for (i = 1; i < o->jobs; i++)
-		if ((err = pthread_create(&tid[i], NULL, work, &w[i])) != 0) {
-			errno = err;
-			fl_die(1, "cannot start a worker:");
-		}
+	setup(0);
+	started = 1;
 	work(&w[0]);
-	for (i = 1; i < o->jobs; i++)
+	/* no worker starts another once the inputs are all handed out */
+	pthread_mutex_lock(&lock);
+	nw = started;
+	pthread_mutex_unlock(&lock);
+	for (i = 1; i < nw; i++)
 		pthread_join(tid[i], NULL);
-	for (i = 0; i < o->jobs; i++) {
+	for (i = 0; i < nw; i++) {
 		if (o->tally && fl_tally_merge(o->tally, w[i].tally) < 0)
 			fl_die(1, "sum overflows 64 bits");
 		if (o->tally)

@@ -33,16 +33,27 @@ mix() {
 }
 
 # same_run N ARGS... -- flow-parse ARGS with -j N (and small ranges) gives
-# the stdout, stderr, exit status and totals of -j 1
+# the stdout, stderr, exit status and totals of -j 1: with every worker
+# started at once, with workers started as the inputs opened call for
+# them (each after 3000 bytes), and as a run outside the tests starts them
 same_run() {
-	local n=$1 st1=0 stn=0
+	local n=$1 st1=0 stn sp
 	shift
 	flow-parse -j 1 -T t1 "$@" < in.log > o1 2> e1 || st1=$?
-	FLOW_PARSE_CHUNK=2000 flow-parse -j "$n" -T tn "$@" < in.log > on 2> en || stn=$?
-	[ "$st1" -eq "$stn" ] || { echo "-j $n: exit $stn, -j 1: $st1" >&2; return 1; }
-	same_file o1 on
-	same_file e1 en
-	[ "$st1" -ne 0 ] || same_file t1 tn
+	for sp in 0 3000 default; do
+		stn=0
+		if [ "$sp" = default ]; then
+			(unset FLOW_PARSE_SPAWN; FLOW_PARSE_CHUNK=2000 flow-parse -j "$n" -T tn "$@") \
+				< in.log > on 2> en || stn=$?
+		else
+			FLOW_PARSE_SPAWN=$sp FLOW_PARSE_CHUNK=2000 flow-parse -j "$n" -T tn "$@" \
+				< in.log > on 2> en || stn=$?
+		fi
+		[ "$st1" -eq "$stn" ] || { echo "-j $n (spawn $sp): exit $stn, -j 1: $st1" >&2; return 1; }
+		same_file o1 on
+		same_file e1 en
+		[ "$st1" -ne 0 ] || same_file t1 tn
+	done
 }
 
 @test "flow-parse -j N: plain files in ranges, gzip files, headers mid-file, stdin: equal -j 1" {
