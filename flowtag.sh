@@ -96,8 +96,7 @@ tmp=$(mktemp -d "$outdir/.flowtag.XXXXXX" 2>/dev/null) || die "$outdir: cannot c
 ppid=
 # shellcheck disable=SC2317 # called by the traps
 cleanup() { [ -z "$ppid" ] || kill "$ppid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP
+trap cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP
 
 # fail FILE WHAT -- a stage failed: the last line of its messages says why
 fail() { [ -s "$1" ] || die "$2"; tail -n 1 "$1" >&2; exit 1; }
@@ -131,25 +130,26 @@ hdr="Port,Protocol,$unit"
 	>"$tmp/port_protocol_counts.csv" & j1=$!
 { echo "$hdr"; if [ -z "$top" ]; then exec flow-untagged -C "$tmp/tagged.tsv"; fi
 	flow-untagged -C "$tmp/tagged.tsv" | head -n "$top"; } >"$tmp/untagged_flows.csv" & j2=$!
-# the counts summed per tag (an Untagged row always), and in all: exact sums
+# the counts summed per tag (an Untagged row always), exactly
 # shellcheck disable=SC2015 # die when any of them fails
 printf '\t\t0\tUntagged\n' >"$tmp/zero.tsv" &&
 	flow-count -s -f 4,3 "$tmp/zero.tsv" "$tmp/tagged.tsv" >"$tmp/tags.tsv" &&
-	awk -F '\t' -v unit="$unit" -v tt="$tmp/tt.tsv" '
+	awk -F '\t' -v unit="$unit" -v tt="$tmp/tt.tsv" -v u="$tmp/u" '
 	function q(s) { if (s ~ /[",]/) { gsub(/"/, "\"\"", s); s = "\"" s "\"" }; return s }
 	BEGIN { print "Tag," unit }
+	$1 == "Untagged" { print $2 >u }
 	{ print q($1) "," $2; print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 >tt }' \
 	"$tmp/tags.tsv" >"$tmp/tag_counts.csv" || die "$outdir: write error"
-tot=$(flow-count -s "$tmp/tt.tsv" "$tmp/totals") || die "flow-count failed"
+# flow-parse's totals; tagged = flows - untagged (-m: flow-count adds the sums, exactly)
+tf=$tmp/totals; [ -z "$measure" ] || { flow-count -s "$tmp/tt.tsv" "$tmp/totals" >"$tmp/tot" || die "flow-count failed"; tf=$tmp/tot; }
 { wait "$j1" && wait "$j2"; } || die "$outdir: write error"
 records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0 filtered=0
 while IFS='	' read -r k v; do
 	case $v in ''|*[!0-9]*) continue ;; esac
 	case $k in records) records=$v ;; flows) flows=$v ;; nodata) nodata=$v ;; malformed) malformed=$v ;;
 	bytes) bytes=$v ;; tagged) tagged=$v ;; untagged) untagged=$v ;; filtered) filtered=$v ;; esac
-done <<EOF
-$tot
-EOF
+done <"$tf"
+[ -n "$measure" ] || { read -r untagged <"$tmp/u" && tagged=$((flows - untagged)); } || die "$outdir: read error"
 # output.csv: the three tables and the totals, under their titles, by one cat
 { printf 'Tag Counts:\n' >"$tmp/h1" && printf '\nPort/Protocol Combination Counts:\n' >"$tmp/h2" &&
 	printf '\nUntagged Flows:\n' >"$tmp/h3" &&
