@@ -101,9 +101,9 @@ trap cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HU
 # fail FILE WHAT -- a stage failed: the last line of its messages says why
 fail() { [ -s "$1" ] || die "$2"; tail -n 1 "$1" >&2; exit 1; }
 
-# flow-parse writes its table into a FIFO that flow-tag opens once the lookup
-# is loaded: a bad table stops the run before any flow is read. Options are
-# split at newlines; TERM is default in the job, so a kill as it starts is kept.
+# flow-parse counts into a FIFO while flow-tag loads the lookup table (it opens
+# the FIFO first): a bad table kills the count at once. Options are split at
+# newlines; TERM is default in the job, so a kill as it starts is kept.
 mkfifo "$tmp/counted" || die "$outdir: cannot create files there"; trap - TERM
 opts=$strict$nl${measure:+-m$nl$measure}$nl${list:+-F$nl$list}$nl$null$wargs
 if [ -n "$counted" ]; then # the parts summed; a protocol without keyword named once, as in one run

@@ -1,4 +1,7 @@
 /* each.c -- the read loop the TSV filters share */
+#include <fcntl.h>
+#include <string.h>
+
 #include "flow.h"
 #include "rd.h"
 
@@ -11,12 +14,24 @@
 void
 fl_each(const char *name, size_t maxline, fl_linefn *fn, fl_donefn *done)
 {
+	int fd = 0;
+
+	if (strcmp(name, "-") != 0 && (fd = open(name, O_RDONLY)) < 0)
+		fl_die(1, "%s:", name);
+	fl_each_fd(fd, name, maxline, fn, done);
+}
+
+/* fl_each_fd -- fl_each on fd, open on name (0: standard input); it is
+ * closed at the end (but standard input) */
+void
+fl_each_fd(int fd, const char *name, size_t maxline, fl_linefn *fn, fl_donefn *done)
+{
 	struct fl_rd r;
 	char *s;
 	size_t n;
 	int k;
 
-	if (fl_rd_open(&r, name, maxline) < 0)
+	if (fl_rd_fdopen(&r, fd, name, maxline) < 0)
 		fl_die(1, "%s:", name);
 	while ((k = fl_rd_next(&r, &s, &n)) > 0) {
 		if (r.toolong) {

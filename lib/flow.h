@@ -102,6 +102,7 @@ void fl_finish(void);
 typedef void fl_linefn(const char *name, uint64_t lineno, const char *s, size_t n);
 typedef void fl_donefn(void);
 void fl_each(const char *name, size_t maxline, fl_linefn *fn, fl_donefn *done);
+void fl_each_fd(int fd, const char *name, size_t maxline, fl_linefn *fn, fl_donefn *done);
 
 /* fmt.c and record.c: AWS VPC flow log records (the splitting behind them
  * is lib-internal: split.c, split.h) */

@@ -254,3 +254,23 @@ load test_helper
 	run -1 bash -c 'flow-tag -l "$1" "$2" > /dev/full' _ "$FIX/sample/lookup_table.csv" "$EXP/parse/sample.count"
 	same_text 'flow-tag: write error: No space left on device' "$output"
 }
+
+@test "flow-tag opens its first file before it reads the lookup table: a FIFO's writer is not held up" {
+	mkfifo lk in
+	# the writer of 'in' gets through its open before the table is written:
+	# a flow-tag that read the table first would leave both waiting (timeout)
+	run -0 timeout 60 sh -c '
+		flow-tag -l lk in > out 2> err &
+		exec 3> in
+		printf "dstport,protocol,tag\n80,tcp,web\n" > lk
+		printf "80\ttcp\t3\n443\ttcp\t1\n" >&3
+		exec 3>&-
+		wait $!'
+	same_text "$(printf '80\ttcp\t3\tweb\n443\ttcp\t1\tUntagged')" "$(cat out)"
+	[ ! -s err ]
+	# a first file that cannot be opened is told after the table's messages
+	printf 'dstport,protocol,tag\n80,tcp,web\nx,tcp,bad\n' > lk2
+	run -1 --separate-stderr flow-tag -l lk2 nosuch
+	same_text "flow-tag: lk2:3: dstport 'x' is not a number 0..65535, a range N-M or *" "${stderr_lines[0]}"
+	same_text "flow-tag: nosuch: No such file or directory" "${stderr_lines[1]}"
+}

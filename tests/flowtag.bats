@@ -561,10 +561,10 @@ flow-parse: one.csv: looks comma-separated, fields are split on blanks" "$output
 	same_text "flowtag: unknown option '-Z'" "${stderr_lines[0]}"
 }
 
-@test "flowtag.sh: an unusable lookup table stops the run before any flow is read" {
+@test "flowtag.sh: an unusable lookup table stops the run at once, whatever the logs" {
 	printf 'port,proto,label\n80,tcp,web\n' > bad.csv
 	mkfifo logfifo
-	# nothing ever writes the FIFO: a run that read flows first would block
+	# nothing ever writes the FIFO: a run that waited for the count would block
 	run -1 --separate-stderr timeout 60 flowtag.sh -q -l bad.csv logfifo
 	same_text "flow-tag: bad.csv:1: header has no 'protocol' column" "$stderr"
 	[ ! -e output.csv ]

@@ -1,4 +1,6 @@
 /* flow-tag -- append the tag of each record's (dstport, protocol) */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +94,7 @@ int
 main(int argc, char *argv[])
 {
 	const char *lookup = NULL;
-	int c, check = 0;
+	int c, check = 0, first = -1, firsterr = 0;
 
 	fl_setprog(argv[0]);
 	signal(SIGPIPE, SIG_DFL);
@@ -114,6 +116,13 @@ main(int argc, char *argv[])
 		fl_warn("-c reads no flows");
 		usage(2);
 	}
+	/* the first file opened before the table is read, so that a writer
+	 * into a FIFO (flowtag.sh's count) is not held up while it loads; a
+	 * failure is told after the table's messages */
+	if (!check && optind < argc && strcmp(argv[optind], "-") != 0) {
+		if ((first = open(argv[optind], O_RDONLY)) < 0)
+			firsterr = errno;
+	}
 	lk.lint = check;
 	if (fl_lookup_read(&lk, lookup) < 0)
 		return 1;
@@ -121,6 +130,12 @@ main(int argc, char *argv[])
 		return lk.problems ? 1 : 0;
 	if (optind == argc)
 		fl_each("-", MAXLINE, tagline, NULL);
+	if (first >= 0 || firsterr) {
+		errno = firsterr;
+		if (first < 0)
+			fl_die(1, "%s:", argv[optind]);
+		fl_each_fd(first, argv[optind++], MAXLINE, tagline, NULL);
+	}
 	for (; optind < argc; optind++)
 		fl_each(argv[optind], MAXLINE, tagline, NULL);
 	fl_finish();
