@@ -319,6 +319,13 @@ paint(struct fl_lookup *lk)
 			continue;
 		qsort(idx + i, count[p], sizeof(*idx), bywidth);
 		lk->best[p] = ecalloc(65536, sizeof(uint32_t));
+		if (lk->row[idx[i + count[p] - 1]].hi == lk->row[idx[i + count[p] - 1]].lo) {
+			/* single ports only (the widest is one): each port once */
+			for (j = i; j < i + count[p]; j++)
+				if (!lk->best[p][lk->row[idx[j]].lo])
+					lk->best[p][lk->row[idx[j]].lo] = idx[j] + 1;
+			continue;
+		}
 		if (!next)
 			next = emalloc(65537 * sizeof(*next));
 		for (j = 0; j <= 65536; j++)
