@@ -126,8 +126,8 @@ skipped=0 # error.log: the lookup's messages (seldom any), then the flows'
 case $measure in bytes) unit=Bytes ;; packets) unit=Packets ;; *) unit=Count ;; esac
 # the three tables at once, each checked; the first N rows with -n
 hdr="Port,Protocol,$unit"
-{ echo "$hdr"; exec flow-count -C -s -f 1,2,3 ${top:+-n "$top"} "$tmp/tagged.tsv"; } \
-	>"$tmp/port_protocol_counts.csv" & j1=$!
+{ echo "$hdr"; if [ -z "$top" ]; then cut -f 1-3 "$tmp/tagged.tsv"; else head -n "$top" "$tmp/tagged.tsv" |
+	cut -f 1-3; fi | tr '\t' ,; } >"$tmp/port_protocol_counts.csv" & j1=$! # keys need no quotes
 { echo "$hdr"; if [ -z "$top" ]; then exec flow-untagged -C "$tmp/tagged.tsv"; fi
 	flow-untagged -C "$tmp/tagged.tsv" | head -n "$top"; } >"$tmp/untagged_flows.csv" & j2=$!
 # the counts summed per tag (an Untagged row always), exactly
@@ -197,4 +197,4 @@ now; ns=$((ns - t0)); cs=$(((ns + 5000000) / 10000000)); us10=$((ns / 10000)); [
 r=$(((bytes + us10 / 2) / us10))
 printf '%s: %s flows (%s malformed, %s nodata) in %d.%02d s, %d.%d MB/s\n' "$prog" "$flows" "$malformed" \
 	"$nodata" $((cs / 100)) $((cs % 100)) $((r / 10)) $((r % 10)) >&2
-exit 0
+trap - EXIT; exec rm -rf "$tmp" # the temp dir, by rm in the shell's place
