@@ -140,8 +140,8 @@ printf '\t\t0\tUntagged\n' >"$tmp/zero.tsv" &&
 	$1 == "Untagged" { print $2 >u }
 	{ print q($1) "," $2; print ($1 == "Untagged" ? "untagged" : "tagged") "\t" $2 >tt }' \
 	"$tmp/tags.tsv" >"$tmp/tag_counts.csv" || die "$outdir: write error"
-# flow-parse's totals; tagged = flows - untagged (-m: flow-count adds the sums, exactly)
-tf=$tmp/totals; [ -z "$measure" ] || { flow-count -s "$tmp/tt.tsv" "$tmp/totals" >"$tmp/tot" || die "flow-count failed"; tf=$tmp/tot; }
+# one flow-parse's totals: tagged = flows - untagged; -m or parts: flow-count adds both sums
+tf=$tmp/totals; [ -z "$measure$counted" ] || { flow-count -s "$tmp/tt.tsv" "$tmp/totals" >"$tmp/tot" || die "flow-count failed"; tf=$tmp/tot; }
 { wait "$j1" && wait "$j2"; } || die "$outdir: write error"
 records=0 flows=0 nodata=0 malformed=0 bytes=0 tagged=0 untagged=0 filtered=0
 while IFS='	' read -r k v; do
@@ -149,7 +149,7 @@ while IFS='	' read -r k v; do
 	case $k in records) records=$v ;; flows) flows=$v ;; nodata) nodata=$v ;; malformed) malformed=$v ;;
 	bytes) bytes=$v ;; tagged) tagged=$v ;; untagged) untagged=$v ;; filtered) filtered=$v ;; esac
 done <"$tf"
-[ -n "$measure" ] || { read -r untagged <"$tmp/u" && tagged=$((flows - untagged)); } || die "$outdir: read error"
+[ -n "$measure$counted" ] || { read -r untagged <"$tmp/u" && tagged=$((flows - untagged)); } || die "$outdir: read error"
 # output.csv: the three tables and the totals, under their titles, by one cat
 { printf 'Tag Counts:\n' >"$tmp/h1" && printf '\nPort/Protocol Combination Counts:\n' >"$tmp/h2" &&
 	printf '\nUntagged Flows:\n' >"$tmp/h3" &&

@@ -601,9 +601,8 @@ fl_run(const struct fl_opts *o, char *const *names, struct fl_totals *tot)
 	struct fl_worker *w = workers = ecalloc((size_t)o->jobs, sizeof(*w));
 	pthread_t *tid = tids = ecalloc((size_t)o->jobs, sizeof(*tid));
 	const char *chunk = getenv("FLOW_PARSE_CHUNK"), *sp = getenv("FLOW_PARSE_SPAWN");
-	int nw;
 	uint64_t v;
-	int i;
+	int i, nw;
 	size_t n;
 
 	fl_eopts = o;

@@ -580,3 +580,27 @@ flow-parse: one.csv: looks comma-separated, fields are split on blanks" "$output
 	run -1 --separate-stderr env -u FLOWTAG_BIN PATH=/usr/bin:/bin bin/alone.sh -q
 	same_text "flowtag: flow-parse not found (run make, or set FLOWTAG_BIN)" "$stderr"
 }
+
+@test "flowtag.sh --counted: tagged + untagged are the sums of the tag counts, whatever the parts' totals say" {
+	make_big_log big.log 3000
+	head -n 1500 big.log > a.log
+	tail -n 1500 big.log > b.log
+	mkdir parts
+	for p in a b; do
+		flow-parse -c -T "parts/$p.totals" "$p.log" > "parts/$p.tsv" 2> "parts/$p.err"
+	done
+	cp "$FIX/sample/lookup_table.csv" lk.csv
+	# the whole run and the merged parts agree
+	flowtag.sh -q -l lk.csv -o whole big.log 2> /dev/null
+	run -0 flowtag.sh -q -l lk.csv -o merged --counted parts
+	same_file whole/output.csv merged/output.csv
+	# a part's totals left out: the flows total drops, the tag sums do not
+	rm parts/b.totals
+	run -0 flowtag.sh -q -l lk.csv -o short --counted parts
+	same_file whole/tag_counts.csv short/tag_counts.csv
+	sum=$(awk -F , 'NR > 1 { s += $NF } END { print s }' short/tag_counts.csv)
+	t=$(sed -n 's/^tagged,//p' short/output.csv) u=$(sed -n 's/^untagged,//p' short/output.csv)
+	[ "$((t + u))" -eq "$sum" ]
+	[ "$(sed -n 's/^tagged,//p' whole/output.csv)" -eq "$t" ]
+	[ "$(sed -n 's/^flows,//p' short/output.csv)" -lt "$sum" ]
+}
