@@ -25,11 +25,12 @@ const char *fl_quote(const char *s, size_t n);
 #define FL_QUOTEMAX (4 * 40 + 8)
 const char *fl_quote_r(char *buf, const char *s, size_t n);
 
-/* opt.c: --help, --version and the long names of short options */
+/* opt.c: a program's start: its name, SIGPIPE, --help, --version and
+ * the long names of short options */
 #ifndef FL_VERSION
 #define FL_VERSION "unknown"
 #endif
-void fl_longopts(int argc, char **argv, void (*usage)(int), const char *const (*map)[2]);
+void fl_start(int argc, char **argv, void (*usage)(int), const char *const (*map)[2]);
 
 /* mem.c: allocation that exits on failure */
 void *emalloc(size_t n);

@@ -1,6 +1,5 @@
 /* flow-count -- count identical lines, or sum the last column per key,
  * and print them by count descending, then key ascending */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,9 +137,7 @@ main(int argc, char *argv[])
 	uint64_t limit = UINT64_MAX;
 	int c;
 
-	fl_setprog(argv[0]);
-	signal(SIGPIPE, SIG_DFL);
-	fl_longopts(argc, argv, usage, longopts);
+	fl_start(argc, argv, usage, longopts);
 	while ((c = getopt(argc, argv, "Chsf:n:")) != -1) {
 		switch (c) {
 		case 'C': fl_rows_csv(1); break;

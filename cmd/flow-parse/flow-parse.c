@@ -1,6 +1,5 @@
 /* flow-parse -- AWS VPC flow log records to dstport<TAB>protocol lines, or
  * counted (-c) by the engine's workers */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,9 +83,7 @@ main(int argc, char *argv[])
 	uint64_t jobs;
 	int c, counting = 0;
 
-	fl_setprog(argv[0]);
-	signal(SIGPIPE, SIG_DFL);
-	fl_longopts(argc, argv, usage, longs);
+	fl_start(argc, argv, usage, longs);
 	o.jobs = 1;
 	while ((c = getopt(argc, argv, "0hcSf:F:j:m:T:w:")) != -1) {
 		switch (c) {

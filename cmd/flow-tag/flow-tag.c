@@ -1,7 +1,6 @@
 /* flow-tag -- append the tag of each record's (dstport, protocol) */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,9 +95,7 @@ main(int argc, char *argv[])
 	const char *lookup = NULL;
 	int c, check = 0, first = -1, firsterr = 0;
 
-	fl_setprog(argv[0]);
-	signal(SIGPIPE, SIG_DFL);
-	fl_longopts(argc, argv, usage, NULL);
+	fl_start(argc, argv, usage, NULL);
 	while ((c = getopt(argc, argv, "hcl:k:")) != -1) {
 		switch (c) {
 		case 'h': usage(0); break;

@@ -1,6 +1,5 @@
 /* flow-untagged -- the records of flow-tag output that no tag covers,
  * without their tag column */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +45,7 @@ main(int argc, char *argv[])
 {
 	int c;
 
-	fl_setprog(argv[0]);
-	signal(SIGPIPE, SIG_DFL);
-	fl_longopts(argc, argv, usage, longopts);
+	fl_start(argc, argv, usage, longopts);
 	while ((c = getopt(argc, argv, "Ch")) != -1) {
 		switch (c) {
 		case 'C': csv = 1; break;
