@@ -12,12 +12,26 @@ isdash(const char *s, size_t n)
 	return n == 1 && s[0] == '-';
 }
 
+/* keyfield -- field k of r as a number up to max into *out: 0, or -1 with
+ * the error err noted in r */
+static int
+keyfield(struct fl_rec *r, int k, uint64_t max, int err, unsigned *out)
+{
+	uint64_t v;
+
+	if (fl_udec(r->f[k], r->fn[k], max, &v) < 0) {
+		r->err = err;
+		r->errfield = k;
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
 /* classify -- the rules, on a line whose key and status fields are in r */
 static int
 classify(const struct fl_fmt *fmt, struct fl_rec *r, int portok, int protook)
 {
-	uint64_t v;
-
 	if (fmt->status >= 0) {
 		const char *st = r->f[fmt->status];
 		size_t sn = r->fn[fmt->status];
@@ -28,22 +42,9 @@ classify(const struct fl_fmt *fmt, struct fl_rec *r, int portok, int protook)
 	if (isdash(r->f[fmt->dstport], r->fn[fmt->dstport]) ||
 	    isdash(r->f[fmt->protocol], r->fn[fmt->protocol]))
 		return FL_NODATA;
-	if (!portok) {
-		if (fl_udec(r->f[fmt->dstport], r->fn[fmt->dstport], 65535, &v) < 0) {
-			r->err = FL_EPORT;
-			r->errfield = fmt->dstport;
-			return FL_MALFORMED;
-		}
-		r->port = (unsigned)v;
-	}
-	if (!protook) {
-		if (fl_udec(r->f[fmt->protocol], r->fn[fmt->protocol], 255, &v) < 0) {
-			r->err = FL_EPROTO;
-			r->errfield = fmt->protocol;
-			return FL_MALFORMED;
-		}
-		r->proto = (unsigned)v;
-	}
+	if ((!portok && keyfield(r, fmt->dstport, 65535, FL_EPORT, &r->port) < 0) ||
+	    (!protook && keyfield(r, fmt->protocol, 255, FL_EPROTO, &r->proto) < 0))
+		return FL_MALFORMED;
 	return FL_FLOW;
 }
 
@@ -109,6 +110,22 @@ slowparse(const struct fl_fmt *fmt, const char *s, size_t n, int stamped, struct
 	return classify(fmt, r, 0, 0);
 }
 
+/* keyat -- field t of r, at s[p]: 1 with *out set if it is a number up to
+ * max; else 0, the field's length set for classify to judge it */
+static FL_INLINE int
+keyat(struct fl_rec *r, int t, const char *s, size_t n, size_t p, uint64_t max, unsigned *out)
+{
+	uint64_t v;
+
+	r->f[t] = s + p;
+	if (num(s, n, p, &v, &r->fn[t]) == 0 && v <= max) {
+		*out = (unsigned)v;
+		return 1;
+	}
+	r->fn[t] = fieldlen(s, n, p);
+	return 0;
+}
+
 static FL_NOINLINE int unstamped(const struct fl_fmt *fmt, const char *s, size_t n, int notab,
     size_t room, struct fl_rec *r);
 
@@ -121,7 +138,6 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 {
 	struct words wd;
 	size_t nw, wt, p, q, first = 0, d;
-	uint64_t v;
 	int k, i, t, portok, protook;
 
 	if (!littleendian() || n > 8 * (FASTWORDS - 1))
@@ -158,11 +174,7 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 	}
 
 	p = at(&wd, wt, t);
-	r->f[t] = s + p;
-	if ((portok = num(s, n, p, &v, &r->fn[t]) == 0 && v <= 65535))
-		r->port = (unsigned)v;
-	else
-		r->fn[t] = fieldlen(s, n, p);
+	portok = keyat(r, t, s, n, p, 65535, &r->port);
 
 	t = fmt->protocol;
 	if (t == fmt->dstport + 1) {
@@ -171,11 +183,7 @@ parse(const struct fl_fmt *fmt, const char *s, size_t n, int notab, size_t room,
 	} else {
 		q = locate(&wd, nw, t);
 	}
-	r->f[t] = s + q;
-	if ((protook = num(s, n, q, &v, &r->fn[t]) == 0 && v <= 255))
-		r->proto = (unsigned)v;
-	else
-		r->fn[t] = fieldlen(s, n, q);
+	protook = keyat(r, t, s, n, q, 255, &r->proto);
 
 	if ((t = fmt->status) >= 0) {
 		if (t == k - 1) {
