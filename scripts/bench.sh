@@ -410,12 +410,26 @@ addcase() {   # id group rounds bytes label command [needed programs...]
 	done
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$g" "$r" "$b" "$label" "$c" >>"$tmp/cases"
 }
+filecase() {  # id group rounds file label command [programs...]: a case over
+	[ -s "$4" ] || return 0   # a file made above, if it was; its size the bytes
+	fid=$1 fg=$2 fr=$3 fb=$(fsize "$4")
+	shift 4
+	addcase "$fid" "$fg" "$fr" "$fb" "$@"
+}
 group() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$tmp/groups"; }
 mb() { awk -v b="$1" 'BEGIN {printf "%.0f", b / 1e6}'; }
 
 slow=$rounds
 [ "$slow" -le 3 ] || slow=3
 ftq="exec flowtag.sh -q -l '$lk'"
+# ftcases P GROUP BYTES O INPUTS [LABEL]: flowtag.sh -q at -j 1 (case Pft1,
+# into out-Oj1) and at the default -j (PftN, out-OjN) over INPUTS (quoted)
+ftcases() {
+	addcase "${1}ft1" "$2" "$rounds" "$3" "flowtag.sh -q -j 1${6:-}" \
+		"$ftq -j 1 -o '$dir/out-${4}j1' $5" flowtag.sh
+	addcase "${1}ftN" "$2" "$rounds" "$3" "flowtag.sh -q (-j $ncpu)${6:-}" \
+		"$ftq -o '$dir/out-${4}jN' $5" flowtag.sh
+}
 
 if [ "$extra" = 0 ]; then
 	group plain "flows.log: $lines lines, $(mb "$logbytes") MB" wc "x_wc-l"
@@ -427,10 +441,7 @@ if [ "$extra" = 0 ]; then
 	mkdir -p "$tmp/awkout"
 	addcase wc plain "$rounds" "$logbytes" "wc -l" "exec wc -l <'$log' >/dev/null"
 	addcase cat plain "$rounds" "$logbytes" "cat >/dev/null" "exec cat '$log' >/dev/null"
-	addcase ft1 plain "$rounds" "$logbytes" "flowtag.sh -q -j 1" \
-		"$ftq -j 1 -o '$dir/out-j1' '$log'" flowtag.sh
-	addcase ftN plain "$rounds" "$logbytes" "flowtag.sh -q (-j $ncpu)" \
-		"$ftq -o '$dir/out-jN' '$log'" flowtag.sh
+	ftcases '' plain "$logbytes" '' "'$log'"
 	addcase fw1 plain "$rounds" "$logbytes" "flowtag.sh -q -j 1 -w action=REJECT" \
 		"$ftq -j 1 -w action=REJECT -o '$dir/out-w1' '$log'" flowtag.sh
 	addcase fwN plain "$rounds" "$logbytes" "flowtag.sh -q -w action=REJECT" \
@@ -439,15 +450,12 @@ if [ "$extra" = 0 ]; then
 		"exec flow-parse '$log' >/dev/null" flow-parse
 	addcase pcount plain "$rounds" "$logbytes" "flow-parse | flow-count" \
 		"flow-parse '$log' | flow-count >/dev/null" flow-parse flow-count
-	[ -s "$parsed" ] &&
-		addcase count plain "$rounds" "$(fsize "$parsed")" "flow-count (parsed.tsv)" \
-			"exec flow-count '$parsed' >/dev/null" flow-count
-	[ -s "$counted" ] &&
-		addcase tag plain "$rounds" "$(fsize "$counted")" "flow-tag (counted, 10k lookup)" \
-			"exec flow-tag -l '$lk' '$counted' >/dev/null" flow-tag
-	[ -s "$tagged" ] &&
-		addcase untag plain "$rounds" "$(fsize "$tagged")" "flow-untagged (tagged)" \
-			"exec flow-untagged '$tagged' >/dev/null" flow-untagged
+	filecase count plain "$rounds" "$parsed" "flow-count (parsed.tsv)" \
+		"exec flow-count '$parsed' >/dev/null" flow-count
+	filecase tag plain "$rounds" "$counted" "flow-tag (counted, 10k lookup)" \
+		"exec flow-tag -l '$lk' '$counted' >/dev/null" flow-tag
+	filecase untag plain "$rounds" "$tagged" "flow-untagged (tagged)" \
+		"exec flow-untagged '$tagged' >/dev/null" flow-untagged
 	addcase awk plain "$rounds" "$logbytes" "$awk -f flowtag.awk" \
 		"exec $awk -v out='$tmp/awkout' -f '$root/scripts/flowtag.awk' '$lk' '$log'"
 	addcase sortu plain "$slow" "$logbytes" "awk|sort|uniq -c (LC_ALL=C)" \
@@ -459,19 +467,13 @@ if [ "$extra" = 0 ]; then
 		group pq "flows.parquet: GZIP Parquet by DuckDB, $(mb "$(fsize "$pq")") MB; MB/s of the text log" \
 			dpq "x_DuckDB"
 		if [ -n "$pqread" ]; then
-			addcase qft1 pq "$rounds" "$logbytes" "flowtag.sh -q -j 1" \
-				"$ftq -j 1 -o '$dir/out-pq-j1' '$pq'" flowtag.sh
-			addcase qftN pq "$rounds" "$logbytes" "flowtag.sh -q (-j $ncpu)" \
-				"$ftq -o '$dir/out-pq-jN' '$pq'" flowtag.sh
+			ftcases q pq "$logbytes" pq- "'$pq'"
 		fi
 		addcase dpq pq "$slow" "$logbytes" "DuckDB (2 threads)" "$ddb -o '$dir/ddb-pq' '$pq'"
 	fi
 
 	group gz "flows.log.gz: gzip -6, $(mb "$(fsize "$gz")") MB packed; MB/s of unpacked data" gzt "x_gzip-t"
-	addcase gft1 gz "$rounds" "$logbytes" "flowtag.sh -q -j 1" \
-		"$ftq -j 1 -o '$dir/out-gz-j1' '$gz'" flowtag.sh
-	addcase gftN gz "$rounds" "$logbytes" "flowtag.sh -q (-j $ncpu)" \
-		"$ftq -o '$dir/out-gz-jN' '$gz'" flowtag.sh
+	ftcases g gz "$logbytes" gz- "'$gz'"
 	addcase gzt gz "$slow" "$logbytes" "gzip -t" "exec gzip -t '$gz'"
 	addcase igzt gz "$rounds" "$logbytes" "igzip -t" "exec igzip -t '$gz'" igzip
 	[ -z "$duck" ] ||
@@ -490,10 +492,7 @@ if [ "$extra" = 0 ]; then
 		b=$(setbytes "$mgz")
 		group mgz "many-gz: 1,000 gzip -6 files of 2,000 lines, $(mb "$b") MB unpacked" mzcat "x_zcat"
 		mkdir -p "$tmp/awkmgz"
-		addcase mftN mgz "$rounds" "$b" "flowtag.sh -q (-j $ncpu)" \
-			"$ftq -o '$dir/out-mgz-jN' '$mgz/'*.log.gz" flowtag.sh
-		addcase mft1 mgz "$rounds" "$b" "flowtag.sh -q -j 1" \
-			"$ftq -j 1 -o '$dir/out-mgz-j1' '$mgz/'*.log.gz" flowtag.sh
+		ftcases m mgz "$b" mgz- "'$mgz/'*.log.gz"
 		addcase mawk mgz "$rounds" "$b" "zcat | $awk -f flowtag.awk" \
 			"zcat '$mgz/'*.log.gz | $awk -v out='$tmp/awkmgz' -f '$root/scripts/flowtag.awk' '$lk' -" zcat
 		addcase mzcat mgz "$rounds" "$b" "zcat >/dev/null" "exec zcat '$mgz/'*.log.gz >/dev/null" zcat
@@ -504,10 +503,7 @@ if [ "$extra" = 0 ]; then
 		b=$(setbytes "$mpl")
 		group mpl "many-plain: 200 files of 50 lines, $(mb "$b") MB" pft1 "x_-j1"
 		mkdir -p "$tmp/awkmpl"
-		addcase pftN mpl "$rounds" "$b" "flowtag.sh -q (-j $ncpu)" \
-			"$ftq -o '$dir/out-mpl-jN' '$mpl/'*.log" flowtag.sh
-		addcase pft1 mpl "$rounds" "$b" "flowtag.sh -q -j 1" \
-			"$ftq -j 1 -o '$dir/out-mpl-j1' '$mpl/'*.log" flowtag.sh
+		ftcases p mpl "$b" mpl- "'$mpl/'*.log"
 		addcase pawk mpl "$rounds" "$b" "$awk -f flowtag.awk" \
 			"exec $awk -v out='$tmp/awkmpl' -f '$root/scripts/flowtag.awk' '$lk' '$mpl/'*.log"
 		addcase pcat mpl "$rounds" "$b" "cat >/dev/null" "exec cat '$mpl/'*.log >/dev/null"
@@ -518,10 +514,7 @@ if [ "$extra" = 0 ]; then
 		b=$(setbytes "$day")
 		group day "day: 25,000 gzip files of 20-60 lines in one directory, $(mb "$b") MB unpacked" \
 			dftN "x_flowtag"
-		addcase dftN day "$rounds" "$b" "flowtag.sh -q (-j $ncpu) DIR" \
-			"$ftq -o '$dir/out-day-jN' '$day'" flowtag.sh
-		addcase dft1 day "$rounds" "$b" "flowtag.sh -q -j 1 DIR" \
-			"$ftq -j 1 -o '$dir/out-day-j1' '$day'" flowtag.sh
+		ftcases d day "$b" day- "'$day'" " DIR"
 		[ -z "$duck" ] ||
 			addcase dday day "$slow" "$b" "DuckDB (2 threads, DIR/*.log.gz)" \
 				"$ddb -H -o '$dir/ddb-day' '$day/*.log.gz'"
@@ -536,22 +529,18 @@ else
 		genpipe "$k1k" flow-parse -s 7 -k 1000 -n 10000000
 	fi
 	gen "$lk1m" -s "$seed" -L 1000000
-	[ -s "$k1k" ] &&
-		addcase keys1k x "$slow" "$(fsize "$k1k")" "flow-count, 10M lines, 1k keys" \
-			"exec flow-count '$k1k' >/dev/null" flow-count
-	[ -s "$k10m" ] &&
-		addcase keys10m x "$slow" "$(fsize "$k10m")" "flow-count, 10M lines, 10M keys" \
-			"exec flow-count '$k10m' >/dev/null" flow-count
+	filecase keys1k x "$slow" "$k1k" "flow-count, 10M lines, 1k keys" \
+		"exec flow-count '$k1k' >/dev/null" flow-count
+	filecase keys10m x "$slow" "$k10m" "flow-count, 10M lines, 10M keys" \
+		"exec flow-count '$k10m' >/dev/null" flow-count
 	addcase load10k x "$slow" "$(fsize "$lk")" "flow-tag load 10k rows" \
 		"exec flow-tag -l '$lk' </dev/null >/dev/null" flow-tag
 	addcase load1m x "$slow" "$(fsize "$lk1m")" "flow-tag load 1M rows" \
 		"exec flow-tag -l '$lk1m' </dev/null >/dev/null" flow-tag
-	[ -s "$counted" ] &&
-		addcase tag1m x "$slow" "$(fsize "$counted")" "flow-tag (counted, 1M lookup)" \
-			"exec flow-tag -l '$lk1m' '$counted' >/dev/null" flow-tag
-	[ -s "$k10m" ] &&
-		addcase awk10m x 1 "$(fsize "$k10m")" "$awk count, 10M keys (ref.)" \
-			"exec $awk '{c[\$0]++} END {for (k in c) n++; print n}' '$k10m' >/dev/null"
+	filecase tag1m x "$slow" "$counted" "flow-tag (counted, 1M lookup)" \
+		"exec flow-tag -l '$lk1m' '$counted' >/dev/null" flow-tag
+	filecase awk10m x 1 "$k10m" "$awk count, 10M keys (ref.)" \
+		"exec $awk '{c[\$0]++} END {for (k in c) n++; print n}' '$k10m' >/dev/null"
 fi
 
 # --- measuring ---------------------------------------------------------------
