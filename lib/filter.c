@@ -865,13 +865,13 @@ fl_filter_free(struct fl_filter *f)
 
 	if (!f)
 		return;
+	free(f->msg);
 	for (i = 0; i < f->nt; i++)
 		freetest(&f->t[i]);
+	free(f->t);
 	for (i = 0; i < (size_t)f->nnames; i++)
 		free(f->names[i]);
-	free(f->t);
 	free(f->names);
-	free(f->msg);
 	free(f);
 }
 

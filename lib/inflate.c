@@ -945,8 +945,8 @@ header(struct fl_gz *z, uint64_t at)
 static int
 trailer(struct fl_gz *z)
 {
-	uint32_t crc, isize;
 	uint64_t at;
+	uint32_t crc, isize;
 
 	sumout(z);
 	align(z);
@@ -995,20 +995,17 @@ next(struct fl_gz *z)
 static int
 first(struct fl_gz *z)
 {
-	int c;
+	static const unsigned char magic[2] = { 0x1f, 0x8b };
+	int c, i;
 
-	if ((c = getbyte(z)) == -2)
-		return -1;
-	if (c == -1)
-		return truncated(z);
-	if (c != 0x1f)
-		return fail(z, "not a gzip member", 0);
-	if ((c = getbyte(z)) == -2)
-		return -1;
-	if (c == -1)
-		return truncated(z);
-	if (c != 0x8b)
-		return fail(z, "not a gzip member", 0);
+	for (i = 0; i < 2; i++) {
+		if ((c = getbyte(z)) == -2)
+			return -1;
+		if (c == -1)
+			return truncated(z);
+		if (c != magic[i])
+			return fail(z, "not a gzip member", 0);
+	}
 	return header(z, 0);
 }
 
@@ -1021,12 +1018,8 @@ run(struct fl_gz *z)
 
 	for (;;) {
 		switch (z->state) {
-		case S_HEAD:
-			r = first(z);
-			break;
-		case S_BLOCK:
-			r = blockhead(z);
-			break;
+		case S_HEAD: r = first(z); break;
+		case S_BLOCK: r = blockhead(z); break;
 		case S_STORED:
 		case S_HUFF:
 			r = z->state == S_STORED ? stored(z) : huff(z);
@@ -1035,16 +1028,10 @@ run(struct fl_gz *z)
 				r = 0;
 			}
 			break;
-		case S_TRAIL:
-			r = trailer(z);
-			break;
-		case S_NEXT:
-			r = next(z);
-			break;
-		case S_DONE:
-			return 0;
-		default:
-			return -1;
+		case S_TRAIL: r = trailer(z); break;
+		case S_NEXT: r = next(z); break;
+		case S_DONE: return 0;
+		default: return -1;
 		}
 		if (r)
 			return r;
@@ -1126,12 +1113,6 @@ fl_gz_error(const struct fl_gz *z)
 	return z->err;
 }
 
-uint64_t
-fl_gz_inpos(const struct fl_gz *z)
-{
-	return z->taken;
-}
-
 int
 fl_gunzip(const unsigned char *in, size_t n, unsigned char *out, size_t cap, size_t *outn,
     const char **why)
@@ -1160,4 +1141,10 @@ fl_gunzip(const unsigned char *in, size_t n, unsigned char *out, size_t cap, siz
 	}
 	free(z);
 	return r < 0 ? -1 : 0;
+}
+
+uint64_t
+fl_gz_inpos(const struct fl_gz *z)
+{
+	return z->taken;
 }

@@ -647,38 +647,26 @@ schema(struct fl_pq *p, struct th *t, const char *const *want, int *nleaf, const
 	leafof = ecalloc((size_t)n, sizeof *leafof);
 	depthof = ecalloc((size_t)n, sizeof *depthof);
 	for (i = 0; i < n && !t->bad; i++) {
-		e[i].type = e[i].rep = e[i].conv = e[i].nchild = -1;
+		/* the numbers kept, by id: type 1, type length 2, repetition
+		 * 3, children 5, converted type 6; the name is field 4 */
+		int f[7] = { 0, -1, 0, -1, 0, -1, -1 };
+
 		last = 0;
 		while ((type = th_field(t, &last, &id)) != TH_STOP) {
-			switch (id) {
-			case 1:
-				e[i].type = th_i32(t, type);
-				break;
-			case 2:
-				e[i].typelen = th_i32(t, type);
-				break;
-			case 3:
-				e[i].rep = th_i32(t, type);
-				break;
-			case 4:
-				if (type != TH_BINARY) {
-					t->bad = 1;
-					break;
-				}
+			if (id == 4 && type == TH_BINARY) {
 				e[i].namelen = (size_t)th_varint(t);
 				e[i].name = t->p;
 				th_need(t, e[i].namelen);
-				break;
-			case 5:
-				e[i].nchild = th_i32(t, type);
-				break;
-			case 6:
-				e[i].conv = th_i32(t, type);
-				break;
-			default:
+			} else if (id == 4) {
+				t->bad = 1;
+			} else if (id >= 1 && id <= 6) {
+				f[id] = th_i32(t, type);
+			} else {
 				th_skip(t, type, 0, 2);
 			}
 		}
+		e[i].type = f[1], e[i].typelen = f[2], e[i].rep = f[3];
+		e[i].nchild = f[5], e[i].conv = f[6];
 	}
 	*nleaf = 0;
 	if (t->bad)
@@ -778,34 +766,24 @@ static int
 colmeta(struct fl_pq *p, struct th *t, const struct pcol *c, int g, uint64_t rows,
     struct pchunk *ch, const char **why)
 {
-	int last = 0, id, type, ptype = -1, codec = -1;
-	int64_t nval = -1, csize = -1, doff = -1, dictoff = -1, v;
+	int last = 0, id, type, ptype, codec;
+	int64_t f[12], v, nval, csize, doff, dictoff;
 	uint64_t end = p->size - 8;
 
+	/* the fields kept, by id: type 1, codec 4, values 5, compressed
+	 * size 7, data page offset 9, dictionary page offset 11 */
+	for (id = 0; id < 12; id++)
+		f[id] = -1;
 	while ((type = th_field(t, &last, &id)) != TH_STOP) {
-		switch (id) {
-		case 1:
-			ptype = th_i32(t, type);
-			break;
-		case 4:
-			codec = th_i32(t, type);
-			break;
-		case 5:
-			nval = th_int(t, type);
-			break;
-		case 7:
-			csize = th_int(t, type);
-			break;
-		case 9:
-			doff = th_int(t, type);
-			break;
-		case 11:
-			dictoff = th_int(t, type);
-			break;
-		default:
+		if (id == 1 || id == 4)
+			f[id] = th_i32(t, type);
+		else if (id == 5 || id == 7 || id == 9 || id == 11)
+			f[id] = th_int(t, type);
+		else
 			th_skip(t, type, 0, 4);
-		}
 	}
+	ptype = (int)f[1], codec = (int)f[4];
+	nval = f[5], csize = f[7], doff = f[9], dictoff = f[11];
 	if (t->bad)
 		return 0;                   /* the caller says where */
 	if (ptype != c->type)
