@@ -42,33 +42,23 @@ struct head {
 };
 
 /*
- * The well-known services, heaviest first.  Weights are per ten thousand
- * flows of the forward direction; the rest of the traffic is replies to
- * ephemeral ports and scans (see flowkey).
+ * The well-known services, heaviest first: dstport/protocol in headkeys,
+ * and in headweights the weight of each, per ten thousand flows of the
+ * forward direction; the rest of the traffic is replies to ephemeral
+ * ports and scans (see flowkey).  Read into heads by readheads.
  */
-static const struct head heads[] = {
-	{ 443, TCP, 3000 }, { 53, UDP, 900 }, { 80, TCP, 800 },
-	{ 22, TCP, 300 }, { 0, ICMP, 250 }, { 123, UDP, 250 },
-	{ 8080, TCP, 200 }, { 443, UDP, 200 }, { 3306, TCP, 150 },
-	{ 5432, TCP, 150 }, { 3389, TCP, 120 }, { 25, TCP, 100 },
-	{ 6379, TCP, 100 }, { 8443, TCP, 100 }, { 993, TCP, 80 },
-	{ 2049, TCP, 80 }, { 53, TCP, 60 }, { 587, TCP, 60 },
-	{ 9200, TCP, 60 }, { 445, TCP, 60 }, { 10250, TCP, 60 },
-	{ 6443, TCP, 60 }, { 27017, TCP, 50 }, { 1433, TCP, 50 },
-	{ 9092, TCP, 50 }, { 143, TCP, 40 }, { 161, UDP, 40 },
-	{ 8000, TCP, 40 }, { 465, TCP, 30 }, { 110, TCP, 30 },
-	{ 389, TCP, 30 }, { 23, TCP, 30 }, { 5060, UDP, 30 },
-	{ 500, UDP, 30 }, { 4500, UDP, 30 }, { 514, UDP, 30 },
-	{ 5672, TCP, 30 }, { 3000, TCP, 30 }, { 5000, TCP, 30 },
-	{ 0, 58, 30 }, { 995, TCP, 20 }, { 636, TCP, 20 },
-	{ 139, TCP, 20 }, { 21, TCP, 20 }, { 1194, UDP, 20 },
-	{ 67, UDP, 20 }, { 68, UDP, 20 }, { 137, UDP, 20 },
-	{ 11211, TCP, 20 }, { 2379, TCP, 20 }, { 0, 50, 15 },
-	{ 111, TCP, 10 }, { 0, 47, 10 }, { 31, UDP, 5 },
-	{ 0, 2, 5 }, { 38412, 132, 3 }, { 0, 51, 2 },
-	{ 0, 253, 1 },
-};
-#define NHEAD (sizeof heads / sizeof heads[0])
+static const char headkeys[] =
+	"443/6 53/17 80/6 22/6 0/1 123/17 8080/6 443/17 3306/6 5432/6 3389/6 25/6 6379/6 "
+	"8443/6 993/6 2049/6 53/6 587/6 9200/6 445/6 10250/6 6443/6 27017/6 1433/6 9092/6 "
+	"143/6 161/17 8000/6 465/6 110/6 389/6 23/6 5060/17 500/17 4500/17 514/17 5672/6 "
+	"3000/6 5000/6 0/58 995/6 636/6 139/6 21/6 1194/17 67/17 68/17 137/17 11211/6 2379/6 "
+	"0/50 111/6 0/47 31/17 0/2 38412/132 0/51 0/253";
+static const char headweights[] =
+	"3000 900 800 300 250 250 200 200 150 150 120 100 100 100 80 80 60 60 60 60 60 60 50 "
+	"50 50 40 40 40 30 30 30 30 30 30 30 30 30 30 30 30 20 20 20 20 20 20 20 20 20 20 15 "
+	"10 10 5 5 3 2 1";
+#define NHEAD 58
+static struct head heads[NHEAD];
 
 static char obuf[OBUFSZ];
 static size_t olen;
@@ -237,6 +227,23 @@ init(uint64_t seed)
 		for (j = 0; j < 16; j++)
 			enis[i][5 + j] = hex[(r >> (4 * j)) & 0xf];
 		enis[i][21] = ' ';
+	}
+}
+
+/* readheads -- heads from headkeys and headweights */
+static void
+readheads(void)
+{
+	const char *k = headkeys, *w = headweights;
+	char *e;
+	size_t i;
+
+	for (i = 0; i < NHEAD; i++) {
+		heads[i].port = (uint16_t)strtoul(k, &e, 10);
+		heads[i].proto = (uint8_t)strtoul(e + 1, &e, 10);
+		k = e;
+		heads[i].weight = (uint16_t)strtoul(w, &e, 10);
+		w = e;
 	}
 }
 
@@ -531,6 +538,7 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	init(seed);
+	readheads();
 	if (havel) {
 		lookup(rows);
 		return 0;
