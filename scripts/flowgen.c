@@ -183,6 +183,18 @@ puts_(char *p, const char *s, size_t n)
 	return p + n;
 }
 
+/* putkey -- a key field v, or when bad is b (or b + 1) the malformed
+ * text of a port (b 4) or a protocol (b 6) instead */
+static char *
+putkey(char *p, uint32_t v, int bad, int b)
+{
+	static const char *const text[8] = { [4] = "70000", [5] = "abc", [6] = "300", [7] = "tcp" };
+
+	if (bad == b || bad == b + 1)
+		return puts_(p, text[bad], strlen(text[bad]));
+	return putu(p, v);
+}
+
 /* putaddr -- an address inside the VPC (10.0.0.0/16) or a public one */
 static char *
 putaddr(char *p, uint64_t r, int inside)
@@ -403,23 +415,13 @@ putflow(char *p, unsigned long f, uint32_t t, int bad)
 	*p++ = ' ';
 	p = putu(p, sport);
 	*p++ = ' ';
-	if (bad == 4)
-		p = puts_(p, "70000", 5);
-	else if (bad == 5)
-		p = puts_(p, "abc", 3);
-	else
-		p = putu(p, k.port);
+	p = putkey(p, k.port, bad, 4);
 	if (bad == 2) {
 		*p++ = '\n';
 		return p;
 	}
 	*p++ = ' ';
-	if (bad == 6)
-		p = puts_(p, "300", 3);
-	else if (bad == 7)
-		p = puts_(p, "tcp", 3);
-	else
-		p = putu(p, k.proto);
+	p = putkey(p, k.proto, bad, 6);
 	*p++ = ' ';
 	pk = (r2 >> 40) & 0xff;
 	pk = pk < 200 ? 1 + pk % 20 : 1 + (uint32_t)(r2 >> 48) % 5000;
