@@ -86,14 +86,15 @@ for f; do [ -r "$f" ] || [ "$f" = - ] || die "$f: $([ -e "$f" ] && echo Permissi
 for p in flow-parse flow-count flow-tag flow-untagged; do
 	command -v "$p" >/dev/null 2>&1 || die "$p not found (run make, or set FLOWTAG_BIN)"; done
 
-# now -- the time in ns, in $ns (to the second where date has no %N)
-now() { ns=$(date +%s%N 2>/dev/null); case $ns in ''|*[!0-9]*) ns=$(($(date +%s) * 1000000000)) ;; esac; }
+# now -- the time in ns, in $ns: /proc/uptime's hundredths (no process), else date's
+now() { if read -r up _ 2>/dev/null </proc/uptime && case $up in *[0-9].[0-9][0-9]) ;; *) false ;; esac
+	then ns=$((${up%.*} * 1000000000 + (1${up#*.} - 100) * 10000000))
+	else ns=$(date +%s%N 2>/dev/null); case $ns in ''|*[!0-9]*) ns=$(($(date +%s) * 1000000000)) ;; esac; fi; }
 now; t0=$ns
 
 [ -e "$outdir" ] && [ ! -d "$outdir" ] && die "$outdir: not a directory"
 [ -d "$outdir" ] || mkdir -p -- "$outdir" 2>/dev/null || die "$outdir: cannot create the directory"
-tmp=$(mktemp -d "$outdir/.flowtag.XXXXXX" 2>/dev/null) || die "$outdir: cannot create files there"
-ppid=
+tmp=$(mktemp -d "$outdir/.flowtag.XXXXXX" 2>/dev/null) || die "$outdir: cannot create files there"; ppid=
 # shellcheck disable=SC2317 # called by the traps
 cleanup() { [ -z "$ppid" ] || kill "$ppid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP
@@ -104,7 +105,7 @@ fail() { [ -s "$1" ] || die "$2"; tail -n 1 "$1" >&2; exit 1; }
 # flow-parse counts into a FIFO while flow-tag loads the lookup table (it opens
 # the FIFO first): a bad table kills the count at once. Options are split at
 # newlines; TERM is default in the job, so a kill as it starts is kept.
-mkfifo "$tmp/counted" || die "$outdir: cannot create files there"; trap - TERM
+mkfifo "$tmp/counted" "$tmp/keys" || die "$outdir: cannot create files there"; trap - TERM
 opts=$strict$nl${measure:+-m$nl$measure}$nl${list:+-F$nl$list}$nl$null$wargs
 if [ -n "$counted" ]; then # the parts summed; a protocol without keyword named once, as in one run
 	(flow-count -s "$counted"/*.totals >"$tmp/totals" &&
@@ -113,12 +114,13 @@ if [ -n "$counted" ]; then # the parts summed; a protocol without keyword named 
 else # shellcheck disable=SC2086 # -j 0: one worker per online CPU
 	(IFS=$nl; set -f; exec flow-parse -c -j "${jobs:-0}" $opts -T "$tmp/totals" -- "$@" \
 		<&3 >"$tmp/counted" 2>"$tmp/error.log") &
-fi; ppid=$!; trap 'exit 143' TERM
-if ! flow-tag -l "$lookup" "$tmp/counted" <&3 >"$tmp/tagged.tsv" 2>"$tmp/lookup.err"; then
-	kill "$ppid" 2>/dev/null; wait "$ppid" 2>/dev/null; ppid=
+fi; ppid=$!  # tee keeps a copy of the counted table: the port/protocol table
+tee "$tmp/counted.tsv" <"$tmp/counted" >"$tmp/keys" & tpid=$!; trap 'exit 143' TERM
+if ! flow-tag -l "$lookup" "$tmp/keys" <&3 >"$tmp/tagged.tsv" 2>"$tmp/lookup.err"; then
+	kill "$ppid" "$tpid" 2>/dev/null; wait "$ppid" 2>/dev/null; ppid=
 	fail "$tmp/lookup.err" "flow-tag failed on $lookup"
 fi
-wait "$ppid" || { ppid=; fail "$tmp/error.log" "flow-parse failed"; }; ppid=
+wait "$ppid" || { ppid=; fail "$tmp/error.log" "flow-parse failed"; }; ppid=; wait "$tpid" || die "$outdir: write error"
 skipped=0 # error.log: the lookup's messages (seldom any), then the flows'
 [ ! -s "$tmp/lookup.err" ] || { skipped=$(grep -vc '^flow-tag: .*: warning: ' "$tmp/lookup.err")
 	{ cat "$tmp/error.log" >>"$tmp/lookup.err" && mv -f "$tmp/lookup.err" "$tmp/error.log"; } || die "$outdir: write error"; }
@@ -126,12 +128,11 @@ skipped=0 # error.log: the lookup's messages (seldom any), then the flows'
 case $measure in bytes) unit=Bytes ;; packets) unit=Packets ;; *) unit=Count ;; esac
 # the three tables at once, each checked; the first N rows with -n
 hdr="Port,Protocol,$unit"
-{ echo "$hdr"; if [ -z "$top" ]; then cut -f 1-3 "$tmp/tagged.tsv"; else head -n "$top" "$tmp/tagged.tsv" |
-	cut -f 1-3; fi | tr '\t' ,; } >"$tmp/port_protocol_counts.csv" & j1=$! # keys need no quotes
+{ echo "$hdr"; if [ -z "$top" ]; then exec tr '\t' , <"$tmp/counted.tsv"; fi
+	head -n "$top" "$tmp/counted.tsv" | tr '\t' ,; } >"$tmp/port_protocol_counts.csv" & j1=$! # no quotes
 { echo "$hdr"; if [ -z "$top" ]; then exec flow-untagged -C "$tmp/tagged.tsv"; fi
 	flow-untagged -C "$tmp/tagged.tsv" | head -n "$top"; } >"$tmp/untagged_flows.csv" & j2=$!
-# the counts summed per tag (an Untagged row always), exactly
-# shellcheck disable=SC2015 # die when any of them fails
+# shellcheck disable=SC2015 # the counts summed per tag (an Untagged row always), exactly
 printf '\t\t0\tUntagged\n' >"$tmp/zero.tsv" &&
 	flow-count -s -f 4,3 "$tmp/zero.tsv" "$tmp/tagged.tsv" >"$tmp/tags.tsv" &&
 	awk -F '\t' -v unit="$unit" -v tt="$tmp/tt.tsv" -v u="$tmp/u" '
@@ -171,8 +172,7 @@ mv -f -- "$@" "$outdir/" 2>/dev/null || die "$outdir: cannot write the outputs"
 		"$malformed" "$records" "$outdir" >&2
 # the summary: totals and the top tags as bars scaled to the terminal
 if [ "$quiet" = 0 ]; then
-	cols=${COLUMNS:-$(tput cols 2>/dev/null)}
-	case $cols in ''|*[!0-9]*) cols=80 ;; esac
+	cols=${COLUMNS:-$(tput cols 2>/dev/null)}; case $cols in ''|*[!0-9]*) cols=80 ;; esac
 	awk -F '\t' -v cols="$cols" -v f="$flows" -v t="$tagged" -v u="$untagged" -v n="$nodata" \
 		-v m="$malformed" -v unit="${measure:-flows}" '
 	NR <= 10 { tag[NR] = $1; cnt[NR] = $2; rows = NR; if ($2 + 0 > max) max = $2 + 0
