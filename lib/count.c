@@ -83,8 +83,7 @@ static struct dtext {
 	uint64_t nkey[256];
 	unsigned char nlen[256];
 	unsigned char nfl[256];
-} *dt;
-static struct dtext dtext;       /* dt, once made */
+} *dt;                            /* made once, on huge pages (fl_bigalloc) */
 
 static size_t fieldkey(const unsigned char *s, size_t n, uint64_t *key, unsigned *fl);
 
@@ -99,7 +98,7 @@ texts(void)
 
 	if (dt)
 		return;
-	dt = &dtext;
+	dt = fl_bigalloc(sizeof(*dt));
 	for (p = 0; p < 65536; p++) {
 		memcpy(&dt->ptxt[p], b, 8);
 		dt->plen[p] = (unsigned char)(n + 1);
@@ -695,7 +694,14 @@ fl_rows_print(struct fl_map *m, size_t nd, fl_rowfn *next, void *arg, uint64_t l
 	}
 	if (nrow > SIZE_MAX / 2 / sizeof(*it) || m->narena / 8 > UINT32_MAX - (1u << 24))
 		fl_die(1, "too many distinct keys");
-	it = erealloc(m->slot, nrow * 2 * sizeof(*it));
+	/* the map's slots if they are half the room or more (mapped already),
+	 * else a fresh array on huge pages */
+	if (m->slot && ((size_t)1 << m->bits) * sizeof(*m->slot) >= nrow * sizeof(*it)) {
+		it = erealloc(m->slot, nrow * 2 * sizeof(*it));
+	} else {
+		free(m->slot);
+		it = fl_bigalloc(nrow * 2 * sizeof(*it));
+	}
 	m->slot = NULL;
 	dbase = (uint32_t)(m->narena / 8);
 	for (i = 0; (r = next ? next(arg, &key, &c) : i < nrow ? FL_ROW_MAP : 0); i++) {

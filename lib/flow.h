@@ -37,6 +37,8 @@ void *emalloc(size_t n);
 void *erealloc(void *p, size_t n);
 void *ecalloc(size_t nmemb, size_t size);
 char *estrdup(const char *s);
+/* fl_bigalloc -- a large array (not zeroed), on huge pages where there are */
+void *fl_bigalloc(size_t n);
 
 /* num.c: bounded decimal parsing and formatting */
 int fl_udec(const char *s, size_t n, uint64_t max, uint64_t *out);
@@ -176,6 +178,7 @@ struct fl_lookup {
 	char *text;
 	size_t ntext, captext;
 	uint32_t *best[257];             /* per protocol and *: port -> row + 1 */
+	uint32_t *tables;                /* the memory of them all, in one piece */
 	struct fl_map keys;              /* while loading: repeated keys */
 	uint64_t rows, bad, dups, problems;
 	int lint;                        /* set before loading: report more */

@@ -313,12 +313,21 @@ paint(struct fl_lookup *lk)
 	for (i = 0; i < lk->nrow; i++)
 		idx[start[lk->row[i].proto]++] = (uint32_t)i;
 	sortrows = lk->row;
+	/* the tables in one piece (on huge pages when it is large) */
+	for (p = 0, i = 0; p <= ANY; p++)
+		i += count[p] != 0;
+	if (i) {
+		lk->tables = fl_bigalloc(i * 65536 * sizeof(uint32_t));
+		memset(lk->tables, 0, i * 65536 * sizeof(uint32_t));
+	}
+	for (p = 0, i = 0; p <= ANY; p++)
+		if (count[p])
+			lk->best[p] = lk->tables + 65536 * i++;
 	for (p = 0, i = 0; p <= ANY; i += count[p], p++) {
 		size_t j;
 		if (!count[p])
 			continue;
 		qsort(idx + i, count[p], sizeof(*idx), bywidth);
-		lk->best[p] = ecalloc(65536, sizeof(uint32_t));
 		if (lk->row[idx[i + count[p] - 1]].hi == lk->row[idx[i + count[p] - 1]].lo) {
 			/* single ports only (the widest is one): each port once */
 			for (j = i; j < i + count[p]; j++)
@@ -521,10 +530,7 @@ fl_lookup_get(struct fl_lookup *lk, unsigned port, unsigned proto, size_t *len)
 void
 fl_lookup_free(struct fl_lookup *lk)
 {
-	unsigned p;
-
-	for (p = 0; p <= ANY; p++)
-		free(lk->best[p]);
+	free(lk->tables);
 	free(lk->row);
 	free(lk->text);
 	memset(lk, 0, sizeof(*lk));

@@ -677,6 +677,20 @@ fl_tally_print(struct fl_tally *t, uint64_t limit)
 	t->total = 0;
 }
 
+/* isempty -- nothing added to t, no table made */
+static int
+isempty(const struct fl_tally *t)
+{
+	unsigned p;
+
+	if (t->ndirect || t->total || t->map.nent || t->nheld)
+		return 0;
+	for (p = 0; p < 256; p++)
+		if (t->d[p].lo || t->d[p].hi || t->d[p].inhi || t->d[p].zero || t->d[p].blk)
+			return 0;
+	return 1;
+}
+
 int
 fl_tally_merge(struct fl_tally *dst, struct fl_tally *src)
 {
@@ -689,6 +703,20 @@ fl_tally_merge(struct fl_tally *dst, struct fl_tally *src)
 
 	drain(dst);
 	drain(src);
+	if (isempty(dst)) {
+		/* src's tables move over: nothing to copy, no new memory */
+		struct fl_map empty = dst->map;
+
+		memcpy(dst->d, src->d, sizeof(dst->d));
+		memset(src->d, 0, sizeof(src->d));
+		dst->ndirect = src->ndirect;
+		dst->total = src->total;
+		dst->map = src->map;
+		src->map = empty;
+		src->ndirect = 0;
+		src->total = 0;
+		return 0;
+	}
 	sumup(dst, src->total);
 	for (p = 0; p < 256 && st == 0; p++) {
 		d = &src->d[p];
