@@ -98,35 +98,63 @@ buffree(struct fl_buf *b)
 	b->n = b->cap = 0;
 }
 
-/* putmsg -- one message out, line numbers of the whole file; a protocol
- * without a keyword only the first time in the run */
+/* putmsg -- one message as its line goes out, line numbers of the whole
+ * file, added to b; a protocol without a keyword only the first time in
+ * the run */
 static void
-putmsg(const struct fl_unit *u, const struct mhdr *h, const char *text)
+putmsg(struct fl_buf *b, const struct fl_unit *u, const struct mhdr *h, const char *text)
 {
+	char line[1536];
+	int n;
+
 	if (h->kind == FL_MPROTO) {
 		if (gseen[h->proto / 8] >> (h->proto % 8) & 1)
 			return;
 		gseen[h->proto / 8] |= (unsigned char)(1u << (h->proto % 8));
 	}
 	if (h->kind == FL_MFILE)
-		fprintf(stderr, "%s: %s: %.*s\n", fl_prog, u->src->name, (int)h->len, text);
+		n = snprintf(line, sizeof(line), "%s: %s: ", fl_prog, u->src->name);
 	else
-		fprintf(stderr, "%s: %s:%llu: %.*s\n", fl_prog, u->src->name,
-		    (unsigned long long)(u->base + h->line), (int)h->len, text);
+		n = snprintf(line, sizeof(line), "%s: %s:%llu: ", fl_prog, u->src->name,
+		    (unsigned long long)(u->base + h->line));
+	if (n < 0 || (size_t)n >= sizeof(line)) {
+		/* a long file name: its own steps */
+		bufadd(b, fl_prog, strlen(fl_prog));
+		bufadd(b, ": ", 2);
+		bufadd(b, u->src->name, strlen(u->src->name));
+		n = h->kind == FL_MFILE ? snprintf(line, sizeof(line), ": ") :
+		    snprintf(line, sizeof(line), ":%llu: ", (unsigned long long)(u->base + h->line));
+	}
+	bufadd(b, line, (size_t)n);
+	bufadd(b, text, h->len);
+	bufadd(b, "\n", 1);
 }
 
-/* release -- what the unit held back, out now that it is its turn */
+/* putout -- b's text to standard error in one write, b emptied */
+static void
+putout(struct fl_buf *b)
+{
+	if (b->n)
+		fwrite(b->p, 1, b->n, stderr);
+	b->n = 0;
+}
+
+/* release -- what the unit held back, out now that it is its turn: the
+ * messages in one write */
 static void
 release(struct fl_unit *u)
 {
+	struct fl_buf b = { NULL, 0, 0 };
 	size_t at = 0;
 	struct mhdr h;
 
 	while (at < u->msg.n) {
 		memcpy(&h, u->msg.p + at, sizeof(h));
-		putmsg(u, &h, u->msg.p + at + sizeof(h));
+		putmsg(&b, u, &h, u->msg.p + at + sizeof(h));
 		at += sizeof(h) + h.len;
 	}
+	putout(&b);
+	buffree(&b);
 	buffree(&u->msg);
 	if (u->out.n)
 		fl_put(u->out.p, u->out.n);
@@ -144,7 +172,11 @@ addmsg(struct fl_unit *u, int kind, unsigned proto, uint64_t line, const char *t
 	h.kind = (unsigned char)kind;
 	h.proto = (uint16_t)proto;
 	if (u->direct) {
-		putmsg(u, &h, text);
+		struct fl_buf b = { NULL, 0, 0 };
+
+		putmsg(&b, u, &h, text);
+		putout(&b);
+		buffree(&b);
 		return;
 	}
 	bufadd(&u->msg, &h, sizeof(h));
@@ -442,6 +474,7 @@ openunit(const char *name)
 	struct fl_unit *u;
 	struct stat st;
 	unsigned char magic[4];
+	ssize_t got;
 	int e;
 
 	u = newunit(s);
@@ -465,11 +498,12 @@ openunit(const char *name)
 		handed += spawnat;
 		return u;
 	}
-	if (pread(s->fd, magic, 4, 0) == 4 && memcmp(magic, "PAR1", 4) == 0) {
+	got = pread(s->fd, magic, 4, 0);
+	if (got == 4 && memcmp(magic, "PAR1", 4) == 0) {
 		handed += 4 * (uint64_t)st.st_size;
 		return pqunit(u, s, (uint64_t)st.st_size);
 	}
-	if (pread(s->fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+	if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
 		handed += 4 * (uint64_t)st.st_size;
 		return u;
 	}
