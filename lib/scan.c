@@ -271,7 +271,7 @@ fl_scan(struct fl_unit *u, struct fl_worker *w, const struct fl_fmt *start)
 	/* a range but the first of a plain file is counted apart: the format
 	 * it is read under is a guess until the ranges before it are done */
 	if (t && u->ranged && !u->first && u->pqg < 0)
-		t = u->tally = fl_tally_new();
+		t = u->tally = fl_utally();
 	else if (t)
 		t = w->tally;
 	if (u->pqg >= 0) {

@@ -63,6 +63,11 @@ static size_t holdmax = HOLDMAX;
 static uint64_t spawnat = SPAWNAT;
 static uint64_t handed;                  /* the weight of the inputs opened */
 static struct fl_worker *workers;
+/* tallies of ranges, merged and emptied, kept for the next ranges: their
+ * tables are in memory already (a page fault costs on a virtual machine) */
+#define SPARES 8
+static struct fl_tally *spare[SPARES];
+static int nspare;
 static pthread_t *tids;
 static int started;                      /* workers running or done */
 static struct fl_totals total;
@@ -249,6 +254,19 @@ samefmt(const struct fl_fmt *a, const struct fl_fmt *b)
 	return 1;
 }
 
+/* fl_utally -- an empty tally for a range: a spare one, or a new one */
+struct fl_tally *
+fl_utally(void)
+{
+	struct fl_tally *t = NULL;
+
+	pthread_mutex_lock(&lock);
+	if (nspare > 0)
+		t = spare[--nspare];
+	pthread_mutex_unlock(&lock);
+	return t ? t : fl_tally_new();
+}
+
 /* reset -- a unit read under the wrong format: forget what it found */
 static void
 reset(struct fl_unit *u)
@@ -354,7 +372,10 @@ commit(struct fl_worker *w)
 				fl_flush();
 				fl_die(1, "%s: sum overflows 64 bits", u->src->name);
 			}
-			fl_tally_free(u->tally);
+			if (nspare < SPARES)
+				spare[nspare++] = u->tally;  /* emptied, its tables kept */
+			else
+				fl_tally_free(u->tally);
 		}
 		if (u->ranged && u->endfmt) {
 			u->src->last = *u->endfmt;
@@ -668,6 +689,8 @@ fl_run(const struct fl_opts *o, char *const *names, struct fl_totals *tot)
 			fl_tally_free(w[i].tally);
 		free(w[i].scratch);
 	}
+	while (nspare > 0)
+		fl_tally_free(spare[--nspare]);
 	free(w);
 	free(tid);
 	fl_inputs_free(inputs);

@@ -677,6 +677,22 @@ fl_tally_print(struct fl_tally *t, uint64_t limit)
 	t->total = 0;
 }
 
+/* wipe -- block b of d emptied, its memory kept for the next use (hi
+ * is read only where inhi says, so it stays as it is) */
+static void
+wipe(struct dtab *d, unsigned b)
+{
+	unsigned base = b * BLK;
+	uint64_t mask = (uint64_t)0xffff << (base % 64);
+
+	memset(d->lo + base, 0, BLK);
+	if (d->inhi)
+		d->inhi[base / 64] &= ~mask;
+	if (d->zero)
+		d->zero[base / 64] &= ~mask;
+	d->blk[b / 64] &= ~((uint64_t)1 << (b % 64));
+}
+
 /* isempty -- nothing added to t, no table made */
 static int
 isempty(const struct fl_tally *t)
@@ -695,7 +711,7 @@ int
 fl_tally_merge(struct fl_tally *dst, struct fl_tally *src)
 {
 	size_t pos = 0, kn;
-	const struct dtab *d;
+	struct dtab *d;
 	unsigned p, b, m, port;
 	uint64_t *v;
 	const char *k;
@@ -729,11 +745,14 @@ fl_tally_merge(struct fl_tally *dst, struct fl_tally *src)
 				port = b * BLK + lowbit(m);
 				st = dadd(dst, p, port, dcount(d, port));
 			}
+			wipe(d, b);
 		}
 	}
 	while (st == 0 && fl_map_next(&src->map, &pos, &v, &k, &kn))
 		st = madd(dst, k, kn, *v);
-	clear(src);
+	if (st)
+		clear(src);
+	src->ndirect = 0;
 	fl_map_free(&src->map);
 	fl_map_init(&src->map);
 	src->total = 0;

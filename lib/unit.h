@@ -67,6 +67,7 @@ void fl_umsg(struct fl_unit *u, int kind, uint64_t line, const char *fmt, ...) F
 void fl_uproto(struct fl_unit *u, unsigned proto, uint64_t line);
 void fl_uput(struct fl_unit *u, const char *s, size_t n);
 void fl_uturn(struct fl_unit *u);
+struct fl_tally *fl_utally(void);    /* an empty tally for a range */
 
 /* scan.c: read the unit with fmt as the format at its start: 0, or -1 when
  * it must be read again (u->restart) */
