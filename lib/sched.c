@@ -109,28 +109,20 @@ buffree(struct fl_buf *b)
 static void
 putmsg(struct fl_buf *b, const struct fl_unit *u, const struct mhdr *h, const char *text)
 {
-	char line[1536];
-	int n;
+	char num[24];
 
 	if (h->kind == FL_MPROTO) {
 		if (gseen[h->proto / 8] >> (h->proto % 8) & 1)
 			return;
 		gseen[h->proto / 8] |= (unsigned char)(1u << (h->proto % 8));
 	}
-	if (h->kind == FL_MFILE)
-		n = snprintf(line, sizeof(line), "%s: %s: ", fl_prog, u->src->name);
-	else
-		n = snprintf(line, sizeof(line), "%s: %s:%llu: ", fl_prog, u->src->name,
-		    (unsigned long long)(u->base + h->line));
-	if (n < 0 || (size_t)n >= sizeof(line)) {
-		/* a long file name: its own steps */
-		bufadd(b, fl_prog, strlen(fl_prog));
-		bufadd(b, ": ", 2);
-		bufadd(b, u->src->name, strlen(u->src->name));
-		n = h->kind == FL_MFILE ? snprintf(line, sizeof(line), ": ") :
-		    snprintf(line, sizeof(line), ":%llu: ", (unsigned long long)(u->base + h->line));
-	}
-	bufadd(b, line, (size_t)n);
+	bufadd(b, fl_prog, strlen(fl_prog));
+	bufadd(b, ": ", 2);
+	bufadd(b, u->src->name, strlen(u->src->name));
+	if (h->kind != FL_MFILE)
+		bufadd(b, num, (size_t)snprintf(num, sizeof(num), ":%llu",
+		    (unsigned long long)(u->base + h->line)));
+	bufadd(b, ": ", 2);
 	bufadd(b, text, h->len);
 	bufadd(b, "\n", 1);
 }
@@ -177,11 +169,9 @@ addmsg(struct fl_unit *u, int kind, unsigned proto, uint64_t line, const char *t
 	h.kind = (unsigned char)kind;
 	h.proto = (uint16_t)proto;
 	if (u->direct) {
-		struct fl_buf b = { NULL, 0, 0 };
-
-		putmsg(&b, u, &h, text);
-		putout(&b);
-		buffree(&b);
+		/* nothing is held once it is the unit's turn: msg is scratch */
+		putmsg(&u->msg, u, &h, text);
+		putout(&u->msg);
 		return;
 	}
 	bufadd(&u->msg, &h, sizeof(h));
@@ -383,6 +373,7 @@ commit(struct fl_worker *w)
 			u->src->lines += u->lines;
 		}
 		free(u->endfmt);
+		buffree(&u->msg);
 		if (--u->src->nref == 0)
 			srcfree(u->src);
 		head = u->next;

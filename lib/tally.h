@@ -26,7 +26,8 @@ int fl_tally_add(struct fl_tally *t, unsigned port, unsigned proto, uint64_t v);
  * overflow (nothing added). */
 int fl_tally_line(struct fl_tally *t, const char *k, size_t n, uint64_t v);
 
-/* fl_tally_merge -- add every row of src to dst and empty src; 0, or -1
+/* fl_tally_merge -- add every row of src to dst and empty src, which keeps
+ * its tables for more rows (into an empty dst they move instead); 0, or -1
  * on overflow */
 int fl_tally_merge(struct fl_tally *dst, struct fl_tally *src);
 
