@@ -32,7 +32,7 @@ LIBOBJ = lib/err.o lib/mem.o lib/num.o lib/proto.o lib/hash.o lib/map.o lib/out.
 PROGSRC = cmd/flow-parse/flow-parse.c cmd/flow-count/flow-count.c cmd/flow-tag/flow-tag.c \
 	cmd/flow-untagged/flow-untagged.c
 
-all: $(PROGS) scripts/flowgen tests/gz/gztest tests/pq/pqtest tests/filter/ftest
+all: $(PROGS) scripts/flowgen scripts/timeit tests/gz/gztest tests/pq/pqtest tests/filter/ftest
 
 lib/libflow.a: $(LIBOBJ)
 	rm -f $@
@@ -61,6 +61,8 @@ tests/pq/pqtest: tests/pq/pqtest.c lib/libflow.a lib/flow.h lib/parquet.h
 	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ tests/pq/pqtest.c lib/libflow.a $(THREADS) $(LDFLAGS)
 scripts/flowgen: scripts/flowgen.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ scripts/flowgen.c $(LDFLAGS)
+scripts/timeit: scripts/timeit.c
+	$(CC) $(WARN) $(CFLAGS) -o $@ scripts/timeit.c $(LDFLAGS)
 
 # the same programs built with AddressSanitizer and UBSan, in build-asan/bin;
 # FL_NO_BUILTIN: the portable code where a compiler builtin would do
@@ -157,7 +159,7 @@ uninstall:
 		$(DESTDIR)$(MANPREFIX)/man1/flowtag-slurm.1 $(DESTDIR)$(MANPREFIX)/man1/flowtag-parallel.1
 
 clean:
-	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen tests/gz/gztest tests/pq/pqtest \
+	rm -f $(PROGS) $(LIBOBJ) lib/libflow.a scripts/flowgen scripts/timeit tests/gz/gztest tests/pq/pqtest \
 		tests/filter/ftest
 	rm -rf build-asan build-fuzz demo-out
 
